@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { CoreError } from '../shared/errors';
+import { appVersion } from '../services/paths';
+import { createOutput, UsageError } from './output';
+
+const HELP = `MarketLens: offline marketing analysis for small shops.
+
+Usage:
+  marketlens project create <file>        Create a new project file (e.g. acme.mlens)
+  marketlens project info <file>          Tables, row counts and date ranges of a project (read-only)
+  marketlens serve [<file>] [--port N]    Serve the app in your browser on 127.0.0.1, optionally opening <file>
+                   [--dir <folder>]       Folder for new projects (default ~/MarketLens)
+
+Options:
+  --json        Print machine-readable JSON instead of a summary
+  --help, -h    Show this help
+  --version     Show the version
+
+Settings and the demo project live in $MARKETLENS_HOME if set, else the platform's config folder.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      dir: { type: 'string' },
+    },
+  });
+  const out = createOutput(values.json);
+  const [command, subcommand, ...rest] = positionals;
+
+  if (values.version) return void process.stdout.write(`${appVersion()}\n`) ?? 0;
+  if (values.help || command === undefined || command === 'help') return void process.stdout.write(`${HELP}\n`) ?? 0;
+
+  // Commands load on demand so that --help and small commands start fast.
+  if (command === 'project' && subcommand === 'create') (await import('./project-commands')).createCommand(rest[0], out);
+  else if (command === 'project' && subcommand === 'info') (await import('./project-commands')).infoCommand(rest[0], out);
+  else if (command === 'serve') {
+    await (await import('./serve-command')).serveCommand({ file: subcommand, port: values.port, dir: values.dir });
+  } else throw new UsageError(`Unknown command "${positionals.join(' ')}". Run marketlens --help to see the commands.`);
+  return 0;
+}
+
+function fail(error: unknown, json: boolean): number {
+  const code = error instanceof CoreError ? error.code : error instanceof UsageError ? 'USAGE' : 'INTERNAL';
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
+  else process.stderr.write(`marketlens: ${message}\n`);
+  return error instanceof UsageError ? 2 : 1;
+}
+
+const argv = process.argv.slice(2);
+try {
+  process.exitCode = await main(argv);
+} catch (error) {
+  process.exitCode = fail(error, argv.includes('--json'));
+}

@@ -1,0 +1,8 @@
+import type { JobKind, JobResults } from '../../shared/dto';
+import type { JobHandler } from '../context';
+import { analyseProject } from './analyse-project';
+
+/** Every job kind and the code that runs it inside a worker. */
+export const JOB_HANDLERS: { [K in JobKind]: JobHandler<unknown, JobResults[K]> } = {
+  'analyse-project': analyseProject,
+};

@@ -1,0 +1,21 @@
+import type { JobKind } from '../shared/dto';
+
+/** What a job worker is started with (`workerData`). */
+export interface WorkerInput {
+  jobId: string;
+  kind: JobKind;
+  params: unknown;
+  dbPath: string;
+  nativeBinding?: string | undefined;
+  /** Int32Array over this buffer; index 0 becomes 1 when the job is cancelled. */
+  cancelFlag: SharedArrayBuffer;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; progress: number; detail: string | null }
+  | { type: 'done'; result: unknown }
+  | { type: 'cancelled' }
+  | { type: 'failed'; message: string };
+
+/** Progress messages a worker may send per second, at most. */
+export const PROGRESS_RATE_LIMIT = 10;

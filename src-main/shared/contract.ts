@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { ErrorCode } from './errors';
+import {
+  JOB_KINDS,
+  LOCALES,
+  type AppInfo,
+  type JobInfo,
+  type ProjectEntry,
+  type ProjectInfo,
+  type Settings,
+  type TableCount,
+} from './dto';
+
+/**
+ * Declares one operation: the request schema, the errors it may return besides
+ * VALIDATION and INTERNAL, and (as a phantom type) its response.
+ */
+function op<Output>() {
+  return <Input extends z.ZodType, const Errors extends readonly ErrorCode[]>(
+    input: Input,
+    errors: Errors,
+  ) => ({ input, errors, output: undefined as unknown as Output });
+}
+
+const empty = z.object({}).strict();
+const id = z.string().min(1).max(200);
+
+const PROJECT_OPEN_ERRORS = [
+  'PROJECT_NOT_FOUND',
+  'PROJECT_NOT_SQLITE',
+  'PROJECT_NOT_MARKETLENS',
+  'PROJECT_CORRUPT',
+  'PROJECT_NEWER_VERSION',
+  'PROJECT_READ_ONLY',
+] as const;
+
+/** Every operation any door offers. The preload, the IPC registration and the HTTP host derive from this map. */
+export const contract = {
+  'app.info': op<AppInfo>()(empty, []),
+  'settings.get': op<Settings>()(empty, []),
+  'settings.update': op<Settings>()(z.object({ locale: z.enum(LOCALES) }).strict(), []),
+
+  'project.current': op<ProjectInfo | null>()(empty, []),
+  'project.recent': op<ProjectEntry[]>()(empty, []),
+  'project.browse': op<ProjectEntry[]>()(empty, []),
+  /** `null` when the user cancels the save dialog. */
+  'project.create': op<ProjectInfo | null>()(
+    z
+      .object({
+        name: z
+          .string()
+          .trim()
+          .min(1)
+          .max(80)
+          .regex(/^[^/\\:*?"<>|\u0000-\u001f]+$/, 'Use letters, digits, spaces, dots, dashes or underscores'),
+      })
+      .strict(),
+    ['PROJECT_EXISTS', 'PROJECT_READ_ONLY'],
+  ),
+  /** `null` when the user cancels the open dialog. */
+  'project.openDialog': op<ProjectInfo | null>()(empty, PROJECT_OPEN_ERRORS),
+  'project.open': op<ProjectInfo>()(z.object({ id }).strict(), [...PROJECT_OPEN_ERRORS, 'NOT_FOUND']),
+  'project.openDemo': op<ProjectInfo>()(empty, PROJECT_OPEN_ERRORS),
+  'project.close': op<null>()(empty, []),
+  'project.forget': op<ProjectEntry[]>()(z.object({ id }).strict(), ['NOT_FOUND']),
+  'project.counts': op<TableCount[]>()(empty, ['NO_PROJECT']),
+
+  'jobs.start': op<JobInfo>()(z.object({ kind: z.enum(JOB_KINDS) }).strict(), ['NO_PROJECT']),
+  'jobs.cancel': op<JobInfo>()(z.object({ id }).strict(), ['NO_PROJECT', 'JOB_NOT_FOUND']),
+  'jobs.list': op<JobInfo[]>()(empty, ['NO_PROJECT']),
+  'jobs.get': op<JobInfo>()(z.object({ id }).strict(), ['NO_PROJECT', 'JOB_NOT_FOUND']),
+} as const;
+
+export type Contract = typeof contract;
+export type OperationName = keyof Contract;
+/** What a caller sends (before defaults and trimming). */
+export type Input<K extends OperationName> = z.input<Contract[K]['input']>;
+/** What a handler receives (after parsing). */
+export type ParsedInput<K extends OperationName> = z.output<Contract[K]['input']>;
+export type Output<K extends OperationName> = Contract[K]['output'];

@@ -1,0 +1,87 @@
+/** Plain data that crosses the contract. Timestamps are epoch milliseconds (UTC). */
+
+export const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export type Door = 'desktop' | 'browser';
+
+export interface AppInfo {
+  version: string;
+  door: Door;
+  /** True where the door can show the operating system's file dialogs (the desktop app). */
+  nativeDialogs: boolean;
+  /** Folder where projects are created when there is no file dialog. */
+  workspaceDir: string;
+}
+
+export interface Settings {
+  locale: Locale;
+}
+
+export interface ProjectInfo {
+  name: string;
+  path: string;
+  schemaVersion: number;
+  sizeBytes: number;
+  createdAt: number;
+  isDemo: boolean;
+}
+
+/** A project file the core knows about; renderers refer to it by `id`, never by path. */
+export interface ProjectEntry {
+  id: string;
+  name: string;
+  path: string;
+  lastOpenedAt: number | null;
+  exists: boolean;
+}
+
+export interface TableCount {
+  table: string;
+  rows: number;
+}
+
+export const JOB_KINDS = ['analyse-project'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export interface ColumnProfile {
+  column: string;
+  nonNull: number;
+  min: number | string | null;
+  max: number | string | null;
+}
+
+export interface TableProfile {
+  table: string;
+  rows: number;
+  columns: ColumnProfile[];
+  /** Earliest and latest value over the table's timestamp columns (`*_at`), if any. */
+  dateRange: { column: string; min: number; max: number } | null;
+}
+
+export interface AnalyseProjectResult {
+  tables: TableProfile[];
+  durationMs: number;
+}
+
+export interface JobResults {
+  'analyse-project': AnalyseProjectResult;
+}
+
+export interface JobInfo {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  /** 0..1 */
+  progress: number;
+  /** What the job is working on now, e.g. a table name; language-neutral. */
+  detail: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  result: JobResults[JobKind] | null;
+  error: { code: string; message: string } | null;
+}
