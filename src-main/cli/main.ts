@@ -18,18 +18,26 @@ Options:
 
 Settings and the demo project live in $MARKETLENS_HOME if set, else the platform's config folder.`;
 
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        dir: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. Run marketlens --help to see the options.`);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-      version: { type: 'boolean', default: false },
-      port: { type: 'string' },
-      dir: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parse(argv);
   const out = createOutput(values.json);
   const [command, subcommand, ...rest] = positionals;
 
@@ -37,8 +45,10 @@ export async function main(argv: string[]): Promise<number> {
   if (values.help || command === undefined || command === 'help') return void process.stdout.write(`${HELP}\n`) ?? 0;
 
   // Commands load on demand so that --help and small commands start fast.
-  if (command === 'project' && subcommand === 'create') (await import('./project-commands')).createCommand(rest[0], out);
-  else if (command === 'project' && subcommand === 'info') (await import('./project-commands')).infoCommand(rest[0], out);
+  if (command === 'project' && subcommand === 'create')
+    (await import('./project-commands')).createCommand(rest[0], out);
+  else if (command === 'project' && subcommand === 'info')
+    (await import('./project-commands')).infoCommand(rest[0], out);
   else if (command === 'serve') {
     await (await import('./serve-command')).serveCommand({ file: subcommand, port: values.port, dir: values.dir });
   } else throw new UsageError(`Unknown command "${positionals.join(' ')}". Run marketlens --help to see the commands.`);

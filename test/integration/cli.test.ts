@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/temp';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../../bin/marketlens.mjs', import.meta.url));
+const tempDir = useTempDir();
+
+/** Runs the installed CLI as a user would, returning exit code and both streams. */
+async function marketlens(args: string[], home: string) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, MARKETLENS_HOME: home } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('marketlens CLI', () => {
+  it('prints help listing every command', async () => {
+    const { code, stdout } = await marketlens(['--help'], tempDir());
+    expect(code).toBe(0);
+    for (const command of ['project create <file>', 'project info <file>', 'serve [<file>] [--port N]', '--json']) {
+      expect(stdout).toContain(command);
+    }
+  });
+
+  it('creates a project and describes it, for people and as JSON', async () => {
+    const dir = tempDir();
+    const created = await marketlens(['project', 'create', join(dir, 'acme'), '--json'], dir);
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toEqual({ path: join(dir, 'acme.mlens'), name: 'acme', schemaVersion: 1 });
+
+    const human = await marketlens(['project', 'info', join(dir, 'acme.mlens')], dir);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^acme {2}\(/);
+    expect(human.stdout).toMatch(/order_lines\s+0 rows/);
+
+    const json = await marketlens(['project', 'info', join(dir, 'acme.mlens'), '--json'], dir);
+    const info = JSON.parse(json.stdout) as { schemaVersion: number; tables: { table: string; rows: number }[] };
+    expect(info.schemaVersion).toBe(1);
+    expect(info.tables.find((t) => t.table === 'project_meta')?.rows).toBe(1);
+  });
+
+  it('exits non-zero with a one-line reason on errors', async () => {
+    const dir = tempDir();
+    const csv = join(dir, 'orders.csv');
+    writeFileSync(csv, 'a,b\n1,2\n');
+    const notProject = await marketlens(['project', 'info', csv], dir);
+    expect(notProject.code).toBe(1);
+    expect(notProject.stderr.trim().split('\n')).toHaveLength(1);
+    expect(notProject.stderr).toMatch(/^marketlens: orders\.csv is not a MarketLens project/);
+
+    const asJson = await marketlens(['project', 'info', csv, '--json'], dir);
+    expect(JSON.parse(asJson.stderr)).toMatchObject({ error: { code: 'PROJECT_NOT_SQLITE' } });
+
+    await marketlens(['project', 'create', join(dir, 'acme.mlens')], dir);
+    const twice = await marketlens(['project', 'create', join(dir, 'acme.mlens')], dir);
+    expect(twice).toMatchObject({ code: 1 });
+    expect(twice.stderr).toMatch(/already exists/);
+
+    const locked = tempDir();
+    chmodSync(locked, 0o555);
+    const readOnly = await marketlens(['project', 'create', join(locked, 'x.mlens')], dir);
+    expect(readOnly.code).toBe(1);
+    expect(readOnly.stderr).toMatch(/read-only/);
+
+    const usage = await marketlens(['frobnicate'], dir);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/Unknown command "frobnicate".*--help/);
+
+    const badPort = await marketlens(['serve', '--port', 'eighty'], dir);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toMatch(/--port must be a number/);
+  });
+});
