@@ -1,14 +1,16 @@
 import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
-import { defineConfig, type Plugin } from 'electron-vite';
+import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 
 /** Migrations are read from disk beside the code that applies them; the bundle needs its own copy. */
 function copyMigrations(): Plugin {
   return {
     name: 'marketlens:copy-migrations',
     writeBundle(options) {
-      if (options.dir) cpSync(resolve('src-main/store/migrations'), resolve(options.dir, 'migrations'), { recursive: true });
+      if (options.dir)
+        cpSync(resolve('src-main/store/migrations'), resolve(options.dir, 'migrations'), { recursive: true });
     },
   };
 }

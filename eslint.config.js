@@ -33,7 +33,11 @@ const layering = [
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only the Electron shell (index.ts, app/, ipc/, preload/) imports electron.' }] },
+        {
+          paths: [
+            { name: 'electron', message: 'Only the Electron shell (index.ts, app/, ipc/, preload/) imports electron.' },
+          ],
+        },
       ],
     },
   },

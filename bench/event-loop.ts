@@ -86,7 +86,10 @@ console.log(
       orderLines: lines,
       seedMs: Math.round(seedMs),
       inWorker: { jobMs: worker.ms, loopDelayMs: { p50: worker.p50, p99: worker.p99, max: worker.max } },
-      onMainThread: { jobMs: mainThread.ms, loopDelayMs: { p50: mainThread.p50, p99: mainThread.p99, max: mainThread.max } },
+      onMainThread: {
+        jobMs: mainThread.ms,
+        loopDelayMs: { p50: mainThread.p50, p99: mainThread.p99, max: mainThread.max },
+      },
       target: { p99Ms: 20 },
     },
     null,

@@ -41,8 +41,14 @@ export async function main(argv: string[]): Promise<number> {
   const out = createOutput(values.json);
   const [command, subcommand, ...rest] = positionals;
 
-  if (values.version) return void process.stdout.write(`${appVersion()}\n`) ?? 0;
-  if (values.help || command === undefined || command === 'help') return void process.stdout.write(`${HELP}\n`) ?? 0;
+  if (values.version) {
+    process.stdout.write(`${appVersion()}\n`);
+    return 0;
+  }
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
 
   // Commands load on demand so that --help and small commands start fast.
   if (command === 'project' && subcommand === 'create')

@@ -13,7 +13,10 @@ async function run(input: WorkerInput): Promise<WorkerMessage> {
     const context: JobContext = {
       db,
       params: input.params,
-      progress: throttleProgress((progress, detail) => post({ type: 'progress', progress, detail }), PROGRESS_RATE_LIMIT),
+      progress: throttleProgress(
+        (progress, detail) => post({ type: 'progress', progress, detail }),
+        PROGRESS_RATE_LIMIT,
+      ),
       throwIfCancelled() {
         if (Atomics.load(cancelled, 0) === 1) throw new JobCancelled();
       },

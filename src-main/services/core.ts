@@ -141,7 +141,8 @@ export function createCore(options: CoreOptions): Core {
     },
     'project.openDemo': () => {
       if (session?.path === demoPath) return session.info();
-      if (!existsSync(demoPath)) buildDemoProject(demoPath, options.resourcesDir, { nativeBinding: options.nativeBinding });
+      if (!existsSync(demoPath))
+        buildDemoProject(demoPath, options.resourcesDir, { nativeBinding: options.nativeBinding });
       return replaceSession(() => ProjectSession.open(demoPath, sessionOptions, true));
     },
     'project.close': async () => {

@@ -9,7 +9,10 @@ export function appRoot(from = fileURLToPath(import.meta.url)): string {
   let dir = dirname(from);
   while (dir !== dirname(dir)) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'marketlens') {
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'marketlens'
+    ) {
       return dir;
     }
     dir = dirname(dir);

@@ -16,10 +16,11 @@ import {
  * VALIDATION and INTERNAL, and (as a phantom type) its response.
  */
 function op<Output>() {
-  return <Input extends z.ZodType, const Errors extends readonly ErrorCode[]>(
-    input: Input,
-    errors: Errors,
-  ) => ({ input, errors, output: undefined as unknown as Output });
+  return <Input extends z.ZodType, const Errors extends readonly ErrorCode[]>(input: Input, errors: Errors) => ({
+    input,
+    errors,
+    output: undefined as unknown as Output,
+  });
 }
 
 const empty = z.object({}).strict();
@@ -52,7 +53,10 @@ export const contract = {
           .trim()
           .min(1)
           .max(80)
-          .regex(/^[^/\\:*?"<>|\u0000-\u001f]+$/, 'Use letters, digits, spaces, dots, dashes or underscores'),
+          // Characters that no file system accepts in a name, control characters included.
+          // eslint-disable-next-line no-control-regex
+          .regex(/^[^/\\:*?"<>|\u0000-\u001f]+$/, 'Use letters, digits, spaces, dots, dashes or underscores')
+          .refine((name) => !/^\.+$/.test(name), 'A name cannot be only dots'),
       })
       .strict(),
     ['PROJECT_EXISTS', 'PROJECT_READ_ONLY'],

@@ -74,10 +74,12 @@ function newerVersion(name: string, schemaVersion: number): CoreError {
  */
 export function inspectProjectFile(path: string): { schemaVersion: number } {
   const name = basename(path);
-  if (!existsSync(path)) throw new CoreError('PROJECT_NOT_FOUND', `${name} was not found. It may have been moved or deleted.`);
+  if (!existsSync(path))
+    throw new CoreError('PROJECT_NOT_FOUND', `${name} was not found. It may have been moved or deleted.`);
   const stat = statSync(path);
   if (!stat.isFile()) throw new CoreError('PROJECT_NOT_SQLITE', `${name} is a folder, not a MarketLens project file.`);
-  if (stat.size === 0) throw new CoreError('PROJECT_NOT_SQLITE', `${name} is empty: it is not a MarketLens project file.`);
+  if (stat.size === 0)
+    throw new CoreError('PROJECT_NOT_SQLITE', `${name} is empty: it is not a MarketLens project file.`);
   const header = readHeader(path);
   if (header.length < 100 || header.subarray(0, 16).toString('latin1') !== SQLITE_MAGIC) {
     throw new CoreError(
@@ -150,9 +152,13 @@ export function openProject(path: string, options: ConnectionOptions = {}): Db {
 /** Creates a new project file; refuses to touch an existing one. */
 export function createProject(path: string, options: ConnectionOptions = {}, now = Date.now()): Db {
   const name = basename(path);
-  if (existsSync(path)) throw new CoreError('PROJECT_EXISTS', `${name} already exists. Choose another name, or open it instead.`);
+  if (existsSync(path))
+    throw new CoreError('PROJECT_EXISTS', `${name} already exists. Choose another name, or open it instead.`);
   if (!existsSync(dirname(path)) || !isWritable(dirname(path))) {
-    throw new CoreError('PROJECT_READ_ONLY', `Cannot create ${name}: the folder ${dirname(path)} is missing or read-only.`);
+    throw new CoreError(
+      'PROJECT_READ_ONLY',
+      `Cannot create ${name}: the folder ${dirname(path)} is missing or read-only.`,
+    );
   }
   const db = connect(path, options);
   try {
@@ -186,6 +192,7 @@ export function connectWorker(path: string, options: ConnectionOptions = {}): Db
 }
 
 export function readCreatedAt(db: Db): number {
-  const row = db.prepare("SELECT value FROM project_meta WHERE key = 'created_at'").get() as { value: string } | undefined;
+  const row = db.prepare("SELECT value FROM project_meta WHERE key = 'created_at'").get() as
+    { value: string } | undefined;
   return row ? Number(row.value) : 0;
 }

@@ -47,7 +47,13 @@ export function createJobsRepo(db: Db) {
 
   return {
     insert(job: JobInfo, params: unknown): void {
-      insert.run({ id: job.id, kind: job.kind, state: job.state, params: JSON.stringify(params), createdAt: job.createdAt });
+      insert.run({
+        id: job.id,
+        kind: job.kind,
+        state: job.state,
+        params: JSON.stringify(params),
+        createdAt: job.createdAt,
+      });
     },
     save(job: JobInfo): void {
       update.run({

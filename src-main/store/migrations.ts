@@ -26,7 +26,9 @@ export function loadMigrations(dir = fileURLToPath(new URL('./migrations/', impo
     .sort((a, b) => a.version - b.version);
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
-      throw new Error(`Migrations must be numbered 001, 002, … without gaps; found ${migration.version} at ${index + 1}`);
+      throw new Error(
+        `Migrations must be numbered 001, 002, … without gaps; found ${migration.version} at ${index + 1}`,
+      );
     }
   });
   return migrations;

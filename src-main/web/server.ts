@@ -127,7 +127,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sameToken(expected, queryToken) ||
       sameToken(expected, cookie(req, TOKEN_COOKIE));
     if (!authorised) {
-      return refuse(res, 401, 'This MarketLens page needs its access token: open the full URL that `marketlens serve` printed.');
+      return refuse(
+        res,
+        401,
+        'This MarketLens page needs its access token: open the full URL that `marketlens serve` printed.',
+      );
     }
 
     if (url.pathname.startsWith('/api/')) {
@@ -138,7 +142,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       try {
         payload = body.length === 0 ? {} : JSON.parse(body);
       } catch {
-        return sendJson(res, 400, { ok: false, error: { code: 'VALIDATION', message: 'The request body is not valid JSON.' } });
+        return sendJson(res, 400, {
+          ok: false,
+          error: { code: 'VALIDATION', message: 'The request body is not valid JSON.' },
+        });
       }
       const name = decodeURIComponent(url.pathname.slice('/api/'.length));
       return sendJson(res, 200, await options.core.dispatch(name, payload));

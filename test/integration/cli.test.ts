@@ -13,7 +13,9 @@ const tempDir = useTempDir();
 /** Runs the installed CLI as a user would, returning exit code and both streams. */
 async function marketlens(args: string[], home: string) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, MARKETLENS_HOME: home } });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      env: { ...process.env, MARKETLENS_HOME: home },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

@@ -16,8 +16,12 @@ function seedProject(dir: string, lines: number): { path: string; db: Db } {
   db.transaction(() => {
     const customer = db.prepare('INSERT INTO customers (id, external_id, country) VALUES (?, ?, ?)');
     const product = db.prepare('INSERT INTO products (id, sku, name) VALUES (?, ?, ?)');
-    const order = db.prepare('INSERT INTO orders (id, external_id, customer_id, ordered_at, total) VALUES (?, ?, ?, ?, ?)');
-    const line = db.prepare('INSERT INTO order_lines (order_id, product_id, line_no, quantity, unit_price) VALUES (?, ?, ?, ?, ?)');
+    const order = db.prepare(
+      'INSERT INTO orders (id, external_id, customer_id, ordered_at, total) VALUES (?, ?, ?, ?, ?)',
+    );
+    const line = db.prepare(
+      'INSERT INTO order_lines (order_id, product_id, line_no, quantity, unit_price) VALUES (?, ?, ?, ?, ?)',
+    );
     for (let c = 1; c <= 100; c++) customer.run(c, `C${c}`, c % 2 ? 'United Kingdom' : 'France');
     for (let p = 1; p <= 50; p++) product.run(p, `SKU${p}`, `Product ${p}`);
     const orders = Math.ceil(lines / 5);

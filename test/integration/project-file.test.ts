@@ -30,7 +30,7 @@ function expectCode(fn: () => unknown, code: string, message?: RegExp): void {
 function makeProject(dir: string, name = 'acme.mlens'): string {
   const path = join(dir, name);
   const db = createProject(path);
-  const insert = db.prepare("INSERT INTO customers (external_id, email) VALUES (?, ?)");
+  const insert = db.prepare('INSERT INTO customers (external_id, email) VALUES (?, ?)');
   db.transaction(() => {
     for (let i = 0; i < 2000; i++) insert.run(`c${i}`, `c${i}@example.com`);
   })();
@@ -49,10 +49,12 @@ describe('project file', () => {
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type='table'").all() as { name: string }[]).map(
       (t) => t.name,
     );
-    expect(tables).toEqual(expect.arrayContaining(['customers', 'orders', 'order_lines', 'products', 'imports', 'jobs']));
-    expect(() => db.prepare('INSERT INTO order_lines (order_id, line_no, quantity, unit_price) VALUES (999, 1, 1, 1)').run()).toThrow(
-      /FOREIGN KEY/,
+    expect(tables).toEqual(
+      expect.arrayContaining(['customers', 'orders', 'order_lines', 'products', 'imports', 'jobs']),
     );
+    expect(() =>
+      db.prepare('INSERT INTO order_lines (order_id, line_no, quantity, unit_price) VALUES (999, 1, 1, 1)').run(),
+    ).toThrow(/FOREIGN KEY/);
     db.close();
   });
 
@@ -74,12 +76,18 @@ describe('project file', () => {
     const dir = tempDir();
     const migrationsDir = join(dir, 'migrations');
     mkdirSync(migrationsDir);
-    for (const m of loadMigrations()) writeFileSync(join(migrationsDir, `${String(m.version).padStart(3, '0')}_${m.name}.sql`), m.sql);
-    writeFileSync(join(migrationsDir, '002_broken.sql'), 'CREATE TABLE extra (x INTEGER);\nINSERT INTO no_such_table VALUES (1);');
+    for (const m of loadMigrations())
+      writeFileSync(join(migrationsDir, `${String(m.version).padStart(3, '0')}_${m.name}.sql`), m.sql);
+    writeFileSync(
+      join(migrationsDir, '002_broken.sql'),
+      'CREATE TABLE extra (x INTEGER);\nINSERT INTO no_such_table VALUES (1);',
+    );
     const db = new Database(join(dir, 'm.sqlite'));
     expect(() => migrate(db, loadMigrations(migrationsDir))).toThrow(/no_such_table/);
     expect(db.pragma('user_version', { simple: true })).toBe(0);
-    expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name IN ('customers', 'extra')").get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name IN ('customers', 'extra')").get()).toEqual({
+      n: 0,
+    });
     writeFileSync(join(migrationsDir, '002_broken.sql'), 'CREATE TABLE extra (x INTEGER);');
     expect(migrate(db, loadMigrations(migrationsDir))).toBe(2);
     expect(db.pragma('user_version', { simple: true })).toBe(2);
@@ -98,7 +106,12 @@ describe('opening bad files gives a clear message and never modifies them', () =
   const cases: [string, (dir: string) => string, string, RegExp][] = [
     ['a missing file', (dir) => join(dir, 'gone.mlens'), 'PROJECT_NOT_FOUND', /not found/],
     ['an empty file', (dir) => write(dir, 'empty.mlens', ''), 'PROJECT_NOT_SQLITE', /empty/],
-    ['a CSV file', (dir) => write(dir, 'orders.csv', 'InvoiceNo,StockCode\n536365,85123A\n'), 'PROJECT_NOT_SQLITE', /not a SQLite/],
+    [
+      'a CSV file',
+      (dir) => write(dir, 'orders.csv', 'InvoiceNo,StockCode\n536365,85123A\n'),
+      'PROJECT_NOT_SQLITE',
+      /not a SQLite/,
+    ],
     ['a folder', (dir) => mkdir(dir, 'folder.mlens'), 'PROJECT_NOT_SQLITE', /folder/],
     [
       'another SQLite database',
