@@ -1,19 +1,13 @@
 // Builds the interface once at install time, so that `npx marketlens serve` and `npm start` work at once.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 if (process.env.MARKETLENS_SKIP_BUILD === '1') process.exit(0);
-
-let bin;
 try {
-  bin = createRequire(import.meta.url).resolve('electron-vite/bin/electron-vite.js');
+  createRequire(import.meta.url).resolve('electron-vite/package.json');
 } catch {
-  console.log('marketlens: electron-vite is not installed (production install?); skipping the interface build.');
+  console.log('marketlens: electron-vite is not installed (a production install?); skipping the interface build.');
   process.exit(0);
 }
-if (!existsSync(bin)) process.exit(0);
-
+const { buildApp } = await import('./build.mjs');
 console.log('marketlens: building the interface (out/)…');
-const build = spawnSync(process.execPath, [bin, 'build'], { stdio: 'inherit' });
-process.exit(build.status ?? 1);
+process.exit(buildApp() ? 0 : 1);

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { createCore } from '../services/core';
 import { appRoot, appVersion, defaultConfigDir, defaultWorkspaceDir, localeFromEnvironment } from '../services/paths';
@@ -26,8 +25,7 @@ function ensureRenderer(root: string): string {
   const dir = join(root, 'out', 'renderer');
   if (existsSync(join(dir, 'index.html'))) return dir;
   process.stderr.write('Building the MarketLens interface (first run, about a minute)…\n');
-  const bin = createRequire(join(root, 'package.json')).resolve('electron-vite/bin/electron-vite.js');
-  const build = spawnSync(process.execPath, [bin, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0 || !existsSync(join(dir, 'index.html'))) {
     throw new Error('Could not build the interface. Run `npm run build` and look at its errors.');
   }
