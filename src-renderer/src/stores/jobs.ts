@@ -1,0 +1,60 @@
+import type { JobInfo, JobKind, JobState } from '@shared/dto';
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { call, toApiError, type ApiError } from '@/api';
+
+const STAGE: Record<JobState, number> = { queued: 0, running: 1, succeeded: 2, failed: 2, cancelled: 2 };
+
+export function isActive(job: JobInfo): boolean {
+  return job.state === 'queued' || job.state === 'running';
+}
+
+/** The open project's jobs, newest first, kept live by 'job.updated' events. */
+export const useJobsStore = defineStore('jobs', () => {
+  const jobs = ref<JobInfo[]>([]);
+  const loadError = ref<ApiError | null>(null);
+
+  const active = computed(() => jobs.value.filter(isActive));
+  const latest = (kind: JobKind): JobInfo | null => jobs.value.find((job) => job.kind === kind) ?? null;
+
+  function upsert(job: JobInfo): void {
+    const index = jobs.value.findIndex((known) => known.id === job.id);
+    const known = jobs.value[index];
+    if (!known) {
+      jobs.value = [job, ...jobs.value].sort((a, b) => b.createdAt - a.createdAt);
+      return;
+    }
+    // An operation's answer and the events about the same job race each other: never move a job backwards.
+    const stageDelta = STAGE[job.state] - STAGE[known.state];
+    if (stageDelta < 0 || (stageDelta === 0 && job.progress < known.progress)) return;
+    jobs.value.splice(index, 1, job);
+  }
+
+  async function load(): Promise<void> {
+    loadError.value = null;
+    try {
+      const listed = await call('jobs.list');
+      // Events that arrived while the list was on its way may be newer than it.
+      const heardMeanwhile = jobs.value;
+      jobs.value = listed;
+      heardMeanwhile.forEach(upsert);
+    } catch (error) {
+      loadError.value = toApiError(error);
+    }
+  }
+
+  function clear(): void {
+    jobs.value = [];
+    loadError.value = null;
+  }
+
+  async function start(kind: JobKind): Promise<void> {
+    upsert(await call('jobs.start', { kind }));
+  }
+
+  async function cancel(id: string): Promise<void> {
+    upsert(await call('jobs.cancel', { id }));
+  }
+
+  return { jobs, loadError, active, latest, upsert, load, clear, start, cancel };
+});
