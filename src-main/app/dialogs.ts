@@ -41,5 +41,13 @@ export function nativeDialogs(dialog: Dialog, context: DialogContext): Dialogs {
       });
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    async chooseImportFile() {
+      const result = await open({
+        title: context.labels().importFileTitle,
+        filters: [{ name: context.labels().importFileType, extensions: ['csv', 'tsv', 'txt', 'xlsx'] }],
+        properties: ['openFile'],
+      });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
   };
 }

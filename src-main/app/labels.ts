@@ -26,6 +26,8 @@ export interface ShellLabels {
   newProjectTitle: string;
   openProjectTitle: string;
   projectFileType: string;
+  importFileTitle: string;
+  importFileType: string;
   cannotOpenProject: string;
 }
 
@@ -55,6 +57,8 @@ export const SHELL_LABELS: Record<Locale, ShellLabels> = {
     newProjectTitle: 'New project',
     openProjectTitle: 'Open project',
     projectFileType: 'MarketLens project',
+    importFileTitle: 'Import a file',
+    importFileType: 'Tables (CSV, TSV, TXT, Excel)',
     cannotOpenProject: 'Cannot open the project',
   },
   'zh-CN': {
@@ -82,6 +86,8 @@ export const SHELL_LABELS: Record<Locale, ShellLabels> = {
     newProjectTitle: '新建项目',
     openProjectTitle: '打开项目',
     projectFileType: 'MarketLens 项目',
+    importFileTitle: '导入文件',
+    importFileType: '表格（CSV、TSV、TXT、Excel）',
     cannotOpenProject: '无法打开项目',
   },
 };

@@ -8,6 +8,10 @@ const HELP = `MarketLens: offline marketing analysis for small shops.
 Usage:
   marketlens project create <file>        Create a new project file (e.g. acme.mlens)
   marketlens project info <file>          Tables, row counts and date ranges of a project (read-only)
+  marketlens import <file> --project <p.mlens>
+                   [--kind order-lines|orders|customers|products|table] [--preset NAME]
+                   [--mapping mapping.json] [--encoding NAME] [--dry-run]
+                                          Import a CSV/TSV/TXT/XLSX export; detects kind, preset and encoding
   marketlens serve [<file>] [--port N]    Serve the app in your browser on 127.0.0.1, optionally opening <file>
                    [--dir <folder>]       Folder for new projects (default ~/MarketLens)
 
@@ -29,6 +33,12 @@ function parse(argv: string[]) {
         version: { type: 'boolean', default: false },
         port: { type: 'string' },
         dir: { type: 'string' },
+        project: { type: 'string' },
+        kind: { type: 'string' },
+        preset: { type: 'string' },
+        mapping: { type: 'string' },
+        encoding: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -55,7 +65,21 @@ export async function main(argv: string[]): Promise<number> {
     (await import('./project-commands')).createCommand(rest[0], out);
   else if (command === 'project' && subcommand === 'info')
     (await import('./project-commands')).infoCommand(rest[0], out);
-  else if (command === 'serve') {
+  else if (command === 'import') {
+    const { importCommand } = await import('./import-command');
+    return importCommand(
+      subcommand,
+      {
+        project: values.project,
+        kind: values.kind,
+        preset: values.preset,
+        mapping: values.mapping,
+        encoding: values.encoding,
+        dryRun: values['dry-run'],
+      },
+      out,
+    );
+  } else if (command === 'serve') {
     await (await import('./serve-command')).serveCommand({ file: subcommand, port: values.port, dir: values.dir });
   } else throw new UsageError(`Unknown command "${positionals.join(' ')}". Run marketlens --help to see the commands.`);
   return 0;

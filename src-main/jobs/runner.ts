@@ -33,6 +33,14 @@ export function defaultWorkerUrl(): URL {
   return new URL(script, here);
 }
 
+/** How a job ended, merged into its record. */
+interface Outcome {
+  state: JobState;
+  progress?: number;
+  result?: JobInfo['result'];
+  error?: JobInfo['error'];
+}
+
 const FINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
 
 export class JobRunner {
@@ -48,7 +56,7 @@ export class JobRunner {
   }
 
   start(kind: JobKind, params: unknown = {}): JobInfo {
-    const job: JobInfo = {
+    const job = {
       id: randomUUID(),
       kind,
       state: 'queued',
@@ -59,7 +67,7 @@ export class JobRunner {
       finishedAt: null,
       result: null,
       error: null,
-    };
+    } as JobInfo;
     this.options.repo.insert(job, params);
     this.live.set(job.id, job);
     this.queue.push({ job, params });
@@ -186,7 +194,7 @@ export class JobRunner {
   }
 
   /** The first outcome wins: a worker's 'error' is followed by 'exit', which must not overwrite it. */
-  private finish(job: JobInfo, outcome: Partial<JobInfo> & { state: JobState }): void {
+  private finish(job: JobInfo, outcome: Outcome): void {
     if (FINAL_STATES.includes(job.state)) return;
     Object.assign(job, outcome, { finishedAt: Date.now(), detail: null });
     const running = this.running.get(job.id);

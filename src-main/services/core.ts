@@ -10,11 +10,14 @@ import { buildDemoProject } from './demo-project';
 import { dispatch, type Handlers } from './dispatch';
 import { ProjectSession } from './project-session';
 import { SettingsStore } from './settings-store';
+import { history, ImportFiles, preview, rejectedCsv } from './import-service';
+import type { ImportFileRef } from '../shared/import';
 
 /** What a door can show the user; the desktop app has real file dialogs, the browser host has none. */
 export interface Dialogs {
   chooseNewProjectPath(suggestedName: string): Promise<string | null>;
   chooseProjectToOpen(): Promise<string | null>;
+  chooseImportFile(): Promise<string | null>;
 }
 
 export interface CoreOptions {
@@ -35,6 +38,8 @@ export interface Core {
   readonly handlers: Handlers;
   dispatch(name: string, payload: unknown): Promise<Result<unknown>>;
   onEvent(listener: (event: CoreEvent) => void): Unsubscribe;
+  /** Makes a file the user handed over (browser upload) available to import operations by id. */
+  registerFile(path: string, name?: string): ImportFileRef;
   /** Opens a file named by the user outside the UI (command line, OS file association). */
   openPath(path: string): Promise<ProjectInfo>;
   close(): Promise<void>;
@@ -47,6 +52,7 @@ export function createCore(options: CoreOptions): Core {
   const listeners = new Set<(event: CoreEvent) => void>();
   /** Ids handed out by project.browse; the renderer never sends a path. */
   const browsed = new Map<string, string>();
+  const importFiles = new ImportFiles();
   let session: ProjectSession | null = null;
 
   const emit = <K extends EventName>(name: K, payload: EventMap[K]) => {
@@ -157,7 +163,19 @@ export function createCore(options: CoreOptions): Core {
       return handlers['project.recent']({});
     },
     'project.counts': () => requireSession().counts(),
-    'jobs.start': ({ kind }) => requireSession().jobs.start(kind),
+    'import.pickFile': async () => {
+      const path = options.dialogs ? await options.dialogs.chooseImportFile() : null;
+      return path === null ? null : importFiles.register(path);
+    },
+    'import.preview': ({ fileId, settings }) => preview(requireSession().db, importFiles, fileId, settings),
+    'import.history': () => history(requireSession().db),
+    'import.rejectedCsv': ({ importId }) => rejectedCsv(requireSession().db, importId),
+    'jobs.start': (request) => {
+      const jobs = requireSession().jobs;
+      if (request.kind === 'analyse-project') return jobs.start('analyse-project');
+      const { path } = importFiles.resolve(request.fileId);
+      return jobs.start('import', { path, settings: request.settings, dryRun: request.dryRun });
+    },
     'jobs.cancel': ({ id }) => {
       const job = requireSession().jobs.cancel(id);
       if (!job) throw new CoreError('JOB_NOT_FOUND', 'That job does not exist in this project.');
@@ -178,6 +196,7 @@ export function createCore(options: CoreOptions): Core {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    registerFile: (path, name) => importFiles.register(path, name),
     openPath: (path) => replaceSession(() => ProjectSession.open(path, sessionOptions)),
     async close() {
       await session?.close();

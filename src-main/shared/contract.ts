@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errors';
+import { importSettingsSchema, type ImportFileRef, type ImportPreview, type ImportSummary } from './import';
 import {
-  JOB_KINDS,
   LOCALES,
   type AppInfo,
   type JobInfo,
@@ -69,7 +69,34 @@ export const contract = {
   'project.forget': op<ProjectEntry[]>()(z.object({ id }).strict(), ['NOT_FOUND']),
   'project.counts': op<TableCount[]>()(empty, ['NO_PROJECT']),
 
-  'jobs.start': op<JobInfo>()(z.object({ kind: z.enum(JOB_KINDS) }).strict(), ['NO_PROJECT']),
+  /** `null` when the user cancels the dialog; the browser door uploads files instead (POST /upload). */
+  'import.pickFile': op<ImportFileRef | null>()(empty, []),
+  'import.preview': op<ImportPreview>()(z.object({ fileId: id, settings: importSettingsSchema.default({}) }).strict(), [
+    'NO_PROJECT',
+    'NOT_FOUND',
+    'IMPORT_UNREADABLE',
+  ]),
+  'import.history': op<ImportSummary[]>()(empty, ['NO_PROJECT']),
+  /** The rejected rows of a committed import, as CSV text for download. */
+  'import.rejectedCsv': op<{ fileName: string; csv: string }>()(
+    z.object({ importId: z.number().int().positive() }).strict(),
+    ['NO_PROJECT', 'NOT_FOUND'],
+  ),
+
+  'jobs.start': op<JobInfo>()(
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('analyse-project') }).strict(),
+      z
+        .object({
+          kind: z.literal('import'),
+          fileId: id,
+          settings: importSettingsSchema.default({}),
+          dryRun: z.boolean().default(false),
+        })
+        .strict(),
+    ]),
+    ['NO_PROJECT', 'NOT_FOUND'],
+  ),
   'jobs.cancel': op<JobInfo>()(z.object({ id }).strict(), ['NO_PROJECT', 'JOB_NOT_FOUND']),
   'jobs.list': op<JobInfo[]>()(empty, ['NO_PROJECT']),
   'jobs.get': op<JobInfo>()(z.object({ id }).strict(), ['NO_PROJECT', 'JOB_NOT_FOUND']),

@@ -1,4 +1,5 @@
 /** Plain data that crosses the contract. Timestamps are epoch milliseconds (UTC). */
+import type { ImportReport } from './import';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -41,7 +42,7 @@ export interface TableCount {
   rows: number;
 }
 
-export const JOB_KINDS = ['analyse-project'] as const;
+export const JOB_KINDS = ['analyse-project', 'import'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -69,11 +70,11 @@ export interface AnalyseProjectResult {
 
 export interface JobResults {
   'analyse-project': AnalyseProjectResult;
+  import: ImportReport;
 }
 
-export interface JobInfo {
+interface JobBase {
   id: string;
-  kind: JobKind;
   state: JobState;
   /** 0..1 */
   progress: number;
@@ -82,6 +83,10 @@ export interface JobInfo {
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
-  result: JobResults[JobKind] | null;
   error: { code: string; message: string } | null;
 }
+
+/** A job of each kind carries that kind's result once it has succeeded. */
+export type JobInfo = {
+  [K in JobKind]: JobBase & { kind: K; result: JobResults[K] | null };
+}[JobKind];

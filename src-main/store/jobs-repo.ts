@@ -15,6 +15,7 @@ interface JobRow {
 }
 
 function toJobInfo(row: JobRow): JobInfo {
+  // The kind column says which result shape the JSON holds.
   return {
     id: row.id,
     kind: row.kind as JobKind,
@@ -26,7 +27,7 @@ function toJobInfo(row: JobRow): JobInfo {
     finishedAt: row.finished_at,
     result: row.result_json ? (JSON.parse(row.result_json) as JobInfo['result']) : null,
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
-  };
+  } as JobInfo;
 }
 
 /** Job rows: every state change is written, progress only when the job ends. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { latestSchemaVersion } from '../../src-main/store/migrations';
 import { useTempDir } from '../helpers/temp';
 
 const run = promisify(execFile);
@@ -36,7 +37,11 @@ describe('marketlens CLI', () => {
     const dir = tempDir();
     const created = await marketlens(['project', 'create', join(dir, 'acme'), '--json'], dir);
     expect(created.code).toBe(0);
-    expect(JSON.parse(created.stdout)).toEqual({ path: join(dir, 'acme.mlens'), name: 'acme', schemaVersion: 1 });
+    expect(JSON.parse(created.stdout)).toEqual({
+      path: join(dir, 'acme.mlens'),
+      name: 'acme',
+      schemaVersion: latestSchemaVersion(),
+    });
 
     const human = await marketlens(['project', 'info', join(dir, 'acme.mlens')], dir);
     expect(human.code).toBe(0);
@@ -45,7 +50,7 @@ describe('marketlens CLI', () => {
 
     const json = await marketlens(['project', 'info', join(dir, 'acme.mlens'), '--json'], dir);
     const info = JSON.parse(json.stdout) as { schemaVersion: number; tables: { table: string; rows: number }[] };
-    expect(info.schemaVersion).toBe(1);
+    expect(info.schemaVersion).toBe(latestSchemaVersion());
     expect(info.tables.find((t) => t.table === 'project_meta')?.rows).toBe(1);
   });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/services/core';
 import { appRoot } from '../../src-main/services/paths';
-import type { JobInfo, ProjectEntry, ProjectInfo } from '../../src-main/shared/dto';
+import type { AnalyseProjectResult, JobInfo, ProjectEntry, ProjectInfo } from '../../src-main/shared/dto';
 import type { Result } from '../../src-main/shared/errors';
 import type { CoreEvent } from '../../src-main/shared/events';
 import { useTempDir } from '../helpers/temp';
@@ -97,9 +97,9 @@ describe('core services against real project files', () => {
         { timeout: 15_000 },
       )
       .toBe('succeeded');
-    const lines = done?.result?.tables.find((t) => t.table === 'order_lines');
+    const lines = (done?.result as AnalyseProjectResult | undefined)?.tables.find((t) => t.table === 'order_lines');
     expect(lines?.rows).toBe(counts.find((c) => c.table === 'order_lines')?.rows);
-    const orders = done?.result?.tables.find((t) => t.table === 'orders');
+    const orders = (done?.result as AnalyseProjectResult | undefined)?.tables.find((t) => t.table === 'orders');
     expect(new Date(orders?.dateRange?.min ?? 0).getUTCFullYear()).toBe(2010);
     expect(new Date(orders?.dateRange?.max ?? 0).getUTCFullYear()).toBe(2011);
     const history = await ok<JobInfo[]>(core.dispatch('jobs.list', {}));
@@ -126,6 +126,7 @@ describe('core services against real project files', () => {
     const core = newCore(home, {
       chooseNewProjectPath: async () => answers.shift() ?? null,
       chooseProjectToOpen: async () => answers.shift() ?? null,
+      chooseImportFile: async () => answers.shift() ?? null,
     });
     expect(await ok<ProjectInfo>(core.dispatch('project.create', { name: 'ignored' }))).toMatchObject({
       path: join(home, 'chosen.mlens'),

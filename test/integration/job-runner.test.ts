@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JobRunner } from '../../src-main/jobs/runner';
-import type { JobInfo } from '../../src-main/shared/dto';
+import type { AnalyseProjectResult, JobInfo } from '../../src-main/shared/dto';
 import { createProject, openProject, type Db } from '../../src-main/store/connection';
 import { createJobsRepo } from '../../src-main/store/jobs-repo';
 import { useTempDir } from '../helpers/temp';
@@ -64,7 +64,7 @@ describe('job runner', () => {
     expect(started.state).toBe('running');
     const job = await runner.settled(started.id);
     expect(job.state).toBe('succeeded');
-    const result = job.result as NonNullable<JobInfo['result']>;
+    const result = job.result as AnalyseProjectResult;
     const byName = Object.fromEntries(result.tables.map((t) => [t.table, t]));
     expect(byName.order_lines?.rows).toBe(20_000);
     expect(byName.orders?.rows).toBe(4_000);

@@ -78,19 +78,18 @@ describe('project file', () => {
     mkdirSync(migrationsDir);
     for (const m of loadMigrations())
       writeFileSync(join(migrationsDir, `${String(m.version).padStart(3, '0')}_${m.name}.sql`), m.sql);
-    writeFileSync(
-      join(migrationsDir, '002_broken.sql'),
-      'CREATE TABLE extra (x INTEGER);\nINSERT INTO no_such_table VALUES (1);',
-    );
+    const next = loadMigrations().length + 1;
+    const broken = join(migrationsDir, `${String(next).padStart(3, '0')}_broken.sql`);
+    writeFileSync(broken, 'CREATE TABLE extra (x INTEGER);\nINSERT INTO no_such_table VALUES (1);');
     const db = new Database(join(dir, 'm.sqlite'));
     expect(() => migrate(db, loadMigrations(migrationsDir))).toThrow(/no_such_table/);
     expect(db.pragma('user_version', { simple: true })).toBe(0);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name IN ('customers', 'extra')").get()).toEqual({
       n: 0,
     });
-    writeFileSync(join(migrationsDir, '002_broken.sql'), 'CREATE TABLE extra (x INTEGER);');
-    expect(migrate(db, loadMigrations(migrationsDir))).toBe(2);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    writeFileSync(broken, 'CREATE TABLE extra (x INTEGER);');
+    expect(migrate(db, loadMigrations(migrationsDir))).toBe(next);
+    expect(db.pragma('user_version', { simple: true })).toBe(next);
     db.close();
   });
 

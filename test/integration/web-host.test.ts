@@ -3,10 +3,11 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src-main/services/core';
-import type { JobInfo } from '../../src-main/shared/dto';
+import type { AnalyseProjectResult, JobInfo } from '../../src-main/shared/dto';
 import type { CoreEvent } from '../../src-main/shared/events';
 import { CONTENT_SECURITY_POLICY } from '../../src-main/shared/security';
 import { startWebHost, staticFile, type WebHost } from '../../src-main/web/server';
+import { latestSchemaVersion } from '../../src-main/store/migrations';
 import { useTempDir } from '../helpers/temp';
 
 const tempDir = useTempDir();
@@ -148,7 +149,7 @@ describe('browser host', () => {
     })();
 
     const created = await (await api(host, 'project.create', { name: 'Acme' })).json();
-    expect(created).toMatchObject({ ok: true, value: { name: 'Acme', schemaVersion: 1 } });
+    expect(created).toMatchObject({ ok: true, value: { name: 'Acme', schemaVersion: latestSchemaVersion() } });
     const duplicate = await (await api(host, 'project.create', { name: 'Acme' })).json();
     expect(duplicate).toMatchObject({ ok: false, error: { code: 'PROJECT_EXISTS' } });
     const started = (await (await api(host, 'jobs.start', { kind: 'analyse-project' })).json()) as { value: JobInfo };
@@ -159,7 +160,7 @@ describe('browser host', () => {
       .toBeTruthy();
     const done = events.findLast((e) => e.name === 'job.updated')?.payload as JobInfo;
     expect(done.id).toBe(started.value.id);
-    expect(done.result?.tables.map((t) => t.table)).toContain('order_lines');
+    expect((done.result as AnalyseProjectResult | null)?.tables.map((t) => t.table)).toContain('order_lines');
     expect(events.some((e) => e.name === 'project.changed')).toBe(true);
     controller.abort();
     await reading;

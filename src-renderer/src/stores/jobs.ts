@@ -1,3 +1,4 @@
+import type { Input } from '@shared/contract';
 import type { JobInfo, JobKind, JobState } from '@shared/dto';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
@@ -15,7 +16,8 @@ export const useJobsStore = defineStore('jobs', () => {
   const loadError = ref<ApiError | null>(null);
 
   const active = computed(() => jobs.value.filter(isActive));
-  const latest = (kind: JobKind): JobInfo | null => jobs.value.find((job) => job.kind === kind) ?? null;
+  const latest = <K extends JobKind>(kind: K): Extract<JobInfo, { kind: K }> | null =>
+    jobs.value.find((job): job is Extract<JobInfo, { kind: K }> => job.kind === kind) ?? null;
 
   function upsert(job: JobInfo): void {
     const index = jobs.value.findIndex((known) => known.id === job.id);
@@ -48,8 +50,10 @@ export const useJobsStore = defineStore('jobs', () => {
     loadError.value = null;
   }
 
-  async function start(kind: JobKind): Promise<void> {
-    upsert(await call('jobs.start', { kind }));
+  async function start(request: Input<'jobs.start'>): Promise<JobInfo> {
+    const job = await call('jobs.start', request);
+    upsert(job);
+    return job;
   }
 
   async function cancel(id: string): Promise<void> {

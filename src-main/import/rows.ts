@@ -1,0 +1,319 @@
+import { detectDateFormat, parseDate, type DateOrder } from '../io/dates';
+import { cleanCell, detectNumberFormat, parseNumber, type NumberFormat } from '../io/values';
+import { FIELDS, type FieldKey } from '../shared/import-fields';
+import type { DetectedSettings } from '../shared/import';
+import type { Mapping } from './mapping';
+
+export type OrderStatus = 'completed' | 'pending' | 'cancelled' | 'refunded';
+
+/** One row of the file with its mapped fields typed; absent fields are undefined. */
+export interface TypedRow {
+  orderId?: string;
+  orderedAt?: number;
+  utcOffsetMin?: number | null;
+  status?: OrderStatus;
+  currency?: string;
+  orderTotal?: number;
+  refunded?: number;
+  sku?: string;
+  productName?: string;
+  description?: string;
+  category?: string;
+  quantity?: number;
+  unitPrice?: number;
+  lineTotal?: number;
+  price?: number;
+  customerId?: string;
+  email?: string;
+  phone?: string;
+  firstName?: string;
+  lastName?: string;
+  country?: string;
+  region?: string;
+  city?: string;
+  zip?: string;
+  emailConsent?: 0 | 1;
+  smsConsent?: 0 | 1;
+  signedUpAt?: number;
+  label?: string;
+}
+
+export interface Formats {
+  number: NumberFormat;
+  dateOrder: DateOrder;
+}
+
+export type Detection = Pick<DetectedSettings, 'numbers' | 'dates'>;
+
+/** Decides number and date formats from every sampled value of the mapped columns of each type. */
+export function detectFormats(
+  headers: readonly string[],
+  records: readonly string[][],
+  mapping: Mapping,
+  hint?: 'mdy' | 'dmy',
+): Detection {
+  const columnValues = (type: 'number' | 'date') =>
+    (Object.entries(mapping) as [FieldKey, string][])
+      .filter(([field]) => FIELDS[field].type === type)
+      .flatMap(([, header]) => {
+        const index = headers.indexOf(header);
+        return records.map((record) => cleanCell(record[index] ?? '')).filter((value) => value !== '');
+      });
+  const numbers = detectNumberFormat(columnValues('number'));
+  const dates = detectDateFormat(columnValues('date'), hint);
+  return {
+    numbers: { decimal: numbers.decimal, thousands: numbers.thousands, ambiguous: numbers.ambiguous },
+    dates: dates ? { order: dates.order, ambiguous: dates.ambiguous, label: dates.label } : null,
+  };
+}
+
+const STATUS_WORDS: [OrderStatus, readonly string[]][] = [
+  [
+    'cancelled',
+    [
+      'cancelled',
+      'canceled',
+      'cancel',
+      'voided',
+      'void',
+      'closed',
+      'failed',
+      'trade_closed',
+      '已取消',
+      '取消',
+      '交易关闭',
+      '订单关闭',
+      '已关闭',
+    ],
+  ],
+  ['refunded', ['refunded', 'partially_refunded', 'returned', '已退款', '退款成功', '退款', '已退货']],
+  [
+    'pending',
+    [
+      'pending',
+      'unpaid',
+      'on-hold',
+      'on hold',
+      'authorized',
+      'processing',
+      '等待买家付款',
+      '待付款',
+      '未付款',
+      '待支付',
+    ],
+  ],
+];
+
+export function normaliseStatus(text: string): OrderStatus {
+  const lower = text.toLowerCase();
+  for (const [status, words] of STATUS_WORDS) if (words.includes(lower)) return status;
+  return 'completed';
+}
+
+const YES = new Set([
+  '1',
+  'y',
+  'yes',
+  'true',
+  'subscribed',
+  'subscribe',
+  'opted in',
+  'opt-in',
+  'accepted',
+  '是',
+  '同意',
+  '已订阅',
+]);
+const NO = new Set([
+  '0',
+  'n',
+  'no',
+  'false',
+  'unsubscribed',
+  'not subscribed',
+  'never subscribed',
+  'opted out',
+  'declined',
+  '否',
+  '不同意',
+  '已退订',
+]);
+
+export function parseFlag(text: string): 0 | 1 | null {
+  const lower = text.toLowerCase();
+  if (YES.has(lower)) return 1;
+  if (NO.has(lower)) return 0;
+  return null;
+}
+
+/** Ids written by spreadsheets as floats (`17850.0`) are the same customer as `17850`. */
+export function normaliseId(text: string): string {
+  return text.endsWith('.0') && /^\d+\.0$/.test(text) ? text.slice(0, -2) : text;
+}
+
+export function normaliseEmail(text: string): string | undefined {
+  const email = text.trim().toLowerCase();
+  return email.includes('@') && !email.includes(' ') ? email : undefined;
+}
+
+/** Digits with a leading + kept; anything shorter than 6 digits is not a phone number. */
+export function normalisePhone(text: string): string | undefined {
+  const digits = text.replace(/[^\d+]/g, '').replace(/(?!^)\+/g, '');
+  return digits.replace('+', '').length >= 6 ? digits : undefined;
+}
+
+type Setter = (row: TypedRow, value: string) => string | null;
+
+const MISSING_VALUES = new Set(['NA', 'N/A', 'NULL', 'null', '-', '—', 'nan', 'NaN']);
+
+/**
+ * Compiles the mapping into one function per row: it returns the typed row, or the reason it was rejected, in
+ * words a user can act on ("InvoiceDate "2011-13-45" is not a date").
+ */
+export function createRowReader(
+  headers: readonly string[],
+  mapping: Mapping,
+  formats: Formats,
+  options: { padShortRows: boolean; cancelledPrefix?: string | undefined },
+): (cells: readonly string[]) => TypedRow | string {
+  const number =
+    (header: string, assign: (row: TypedRow, value: number) => void): Setter =>
+    (row, value) => {
+      const parsed = parseNumber(value, formats.number);
+      if (parsed === null) return `${header} "${value}" is not a number`;
+      assign(row, parsed);
+      return null;
+    };
+  const date =
+    (header: string, assign: (row: TypedRow, epochMs: number, offset: number | null) => void): Setter =>
+    (row, value) => {
+      const parsed = parseDate(value, formats.dateOrder);
+      if (parsed === null) return `${header} "${value}" is not a date`;
+      assign(row, parsed.epochMs, parsed.utcOffsetMin);
+      return null;
+    };
+  const text =
+    (assign: (row: TypedRow, value: string) => void): Setter =>
+    (row, value) => {
+      assign(row, value);
+      return null;
+    };
+  const flag =
+    (assign: (row: TypedRow, value: 0 | 1) => void): Setter =>
+    (row, value) => {
+      const parsed = parseFlag(value);
+      if (parsed !== null) assign(row, parsed);
+      return null;
+    };
+
+  const setterFor = (field: FieldKey, header: string): Setter => {
+    switch (field) {
+      case 'order_id':
+        return text((r, v) => {
+          r.orderId = normaliseId(v);
+          if (options.cancelledPrefix && v.startsWith(options.cancelledPrefix)) r.status = 'cancelled';
+        });
+      case 'ordered_at':
+        return date(header, (r, ms, offset) => {
+          r.orderedAt = ms;
+          r.utcOffsetMin = offset;
+        });
+      case 'order_status':
+        return text((r, v) => {
+          r.status = r.status === 'cancelled' ? 'cancelled' : normaliseStatus(v);
+        });
+      case 'cancelled_at':
+        return text((r) => {
+          r.status = 'cancelled';
+        });
+      case 'currency':
+        return text((r, v) => (r.currency = v.toUpperCase()));
+      case 'order_total':
+        return number(header, (r, v) => (r.orderTotal = v));
+      case 'refunded':
+        return number(header, (r, v) => (r.refunded = v));
+      case 'sku':
+        return text((r, v) => (r.sku = normaliseId(v)));
+      case 'product_name':
+        return text((r, v) => (r.productName = v));
+      case 'description':
+        return text((r, v) => (r.description = v));
+      case 'category':
+        return text((r, v) => (r.category = v));
+      case 'quantity':
+        return number(header, (r, v) => (r.quantity = v));
+      case 'unit_price':
+        return number(header, (r, v) => (r.unitPrice = v));
+      case 'line_total':
+        return number(header, (r, v) => (r.lineTotal = v));
+      case 'price':
+        return number(header, (r, v) => (r.price = v));
+      case 'customer_id':
+        return text((r, v) => (r.customerId = normaliseId(v)));
+      case 'email':
+        return text((r, v) => {
+          const email = normaliseEmail(v);
+          if (email) r.email = email;
+        });
+      case 'phone':
+        return text((r, v) => {
+          const phone = normalisePhone(v);
+          if (phone) r.phone = phone;
+        });
+      case 'first_name':
+        return text((r, v) => (r.firstName = v));
+      case 'last_name':
+        return text((r, v) => (r.lastName = v));
+      case 'full_name':
+        return text((r, v) => {
+          // "Jane Doe" → first and last; a single word or CJK name stays whole as the first name.
+          const space = v.lastIndexOf(' ');
+          r.firstName ??= space > 0 ? v.slice(0, space) : v;
+          if (space > 0) r.lastName ??= v.slice(space + 1);
+        });
+      case 'country':
+        return text((r, v) => (r.country = v));
+      case 'region':
+        return text((r, v) => (r.region = v));
+      case 'city':
+        return text((r, v) => (r.city = v));
+      case 'zip':
+        return text((r, v) => (r.zip = v));
+      case 'email_consent':
+        return flag((r, v) => (r.emailConsent = v));
+      case 'sms_consent':
+        return flag((r, v) => (r.smsConsent = v));
+      case 'unsubscribed':
+        return flag((r, v) => {
+          if (v === 1) r.emailConsent = 0;
+        });
+      case 'signed_up_at':
+        return date(header, (r, ms) => (r.signedUpAt = ms));
+      case 'label':
+        return text((r, v) => (r.label = v));
+    }
+  };
+
+  // Order-level fields before the fields that depend on them (status after the invoice prefix).
+  const plan = (Object.entries(mapping) as [FieldKey, string][])
+    .map(([field, header]) => ({ index: headers.indexOf(header), set: setterFor(field, header) }))
+    .filter((column) => column.index >= 0);
+  const width = headers.length;
+
+  return (cells) => {
+    if (cells.length > width && cells.slice(width).some((cell) => cell.trim() !== '')) {
+      return `has ${cells.length} fields but the header has ${width}: a delimiter inside an unquoted value?`;
+    }
+    if (cells.length < width && !options.padShortRows) {
+      return `has ${cells.length} fields but the header has ${width}`;
+    }
+    const row: TypedRow = {};
+    for (const column of plan) {
+      const value = cleanCell(cells[column.index] ?? '');
+      if (value === '' || MISSING_VALUES.has(value)) continue;
+      const problem = column.set(row, value);
+      if (problem !== null) return problem;
+    }
+    return row;
+  };
+}

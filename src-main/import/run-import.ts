@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { CoreError } from '../shared/errors';
+import type { ImportFileRef, ImportPreview, ImportReport, ImportSettings, RejectedRow } from '../shared/import';
+import type { Db } from '../store/connection';
+import { missingFields, fieldsOf, planImport, saveSettings, type ImportPlan } from './plan';
+import { createRowReader } from './rows';
+import { readRecords } from './source';
+import { ImportWriter } from './writer';
+
+const PREVIEW_ROWS = 20;
+const REJECTED_SAMPLE = 100;
+
+export interface ImportRequest {
+  path: string;
+  settings: ImportSettings;
+  dryRun: boolean;
+}
+
+export interface ImportProgress {
+  progress(fraction: number, detail?: string | null): void;
+  throwIfCancelled(): void;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function previewImport(
+  db: Db,
+  file: ImportFileRef,
+  path: string,
+  settings: ImportSettings,
+): Promise<ImportPreview> {
+  const plan = await planImport(db, path, settings);
+  const { fields, required } = fieldsOf(plan.kind);
+  return {
+    file,
+    format: plan.layout.format,
+    sheets: plan.layout.sheets,
+    detected: plan.detected,
+    headers: plan.headers,
+    rows: plan.sampleRows.slice(0, PREVIEW_ROWS),
+    mapping: plan.mapping,
+    fields: [...fields],
+    required: required.map((group) => [...group]),
+    missing: missingFields(plan),
+    warnings: plan.warnings,
+  };
+}
+
+function assertComplete(plan: ImportPlan): void {
+  const missing = missingFields(plan);
+  if (missing.length === 0) return;
+  const names = missing.map((group) => group.map((field) => field.replaceAll('_', ' ')).join(' or '));
+  throw new CoreError(
+    'IMPORT_MAPPING_INCOMPLETE',
+    `Map a column to ${names.join(', and to ')} before importing (kind: ${plan.kind.replaceAll('_', ' ')}).`,
+  );
+}
+
+/** The settings that reproduce this plan, saved for the next file of the same shape. */
+function settingsOf(plan: ImportPlan): ImportSettings {
+  return {
+    kind: plan.kind,
+    preset: plan.preset?.id ?? null,
+    mapping: plan.mapping,
+    decimal: plan.formats.number.decimal,
+    thousands: plan.formats.number.thousands,
+    dateOrder: plan.formats.dateOrder,
+    ...(plan.currency ? { currency: plan.currency } : {}),
+  };
+}
+
+/**
+ * Imports a file in one transaction: it commits whole or not at all, whether it fails, is cancelled, rejects too
+ * many rows, or is a dry run (which is the same import, rolled back, so its counts are exact).
+ */
+export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgress): Promise<ImportReport> {
+  const started = performance.now();
+  const plan = await planImport(db, request.path, request.settings);
+  assertComplete(plan);
+  const fileName = basename(request.path);
+  const readRow = createRowReader(plan.headers, plan.mapping, plan.formats, {
+    padShortRows: plan.layout.format === 'xlsx',
+    cancelledPrefix: plan.preset?.cancelledPrefix,
+  });
+
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const importId = Number(
+      db
+        .prepare(
+          `INSERT INTO imports (source_name, source_hash, kind, encoding, preset, mapping_json, started_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          fileName,
+          await sha256File(request.path),
+          plan.kind,
+          plan.layout.encoding?.encoding ?? null,
+          plan.preset?.id ?? null,
+          JSON.stringify(plan.mapping),
+          Date.now(),
+        ).lastInsertRowid,
+    );
+    const writer = new ImportWriter(db, plan.kind, importId, plan.currency, plan.headers);
+    const insertReject = db.prepare(
+      'INSERT INTO import_rejects (import_id, row_no, reason, values_json) VALUES (?, ?, ?, ?)',
+    );
+    const reasons = new Map<string, number>();
+    const rejectedSample: RejectedRow[] = [];
+    let rows = 0;
+    let rejected = 0;
+    const reject = (row: number, reason: string, values: string[]) => {
+      rejected++;
+      // Counted by the kind of problem, not the value: "Quantity "x" is not a number" and "…"y"…" are one reason.
+      const kindOfReason = reason.replace(/"[^"]*"/g, '…');
+      reasons.set(kindOfReason, (reasons.get(kindOfReason) ?? 0) + 1);
+      if (rejectedSample.length < REJECTED_SAMPLE) rejectedSample.push({ row, reason, values });
+      insertReject.run(importId, row, reason, JSON.stringify(values));
+    };
+
+    for await (const batch of readRecords(request.path, plan.layout)) {
+      ctx.throwIfCancelled();
+      for (let i = 0; i < batch.records.length; i++) {
+        const rowNo = batch.firstRecord + i;
+        if (rowNo <= plan.layout.headerRow + 1) continue;
+        const cells = batch.records[i] ?? [];
+        rows++;
+        const typed = readRow(cells);
+        const problem = typeof typed === 'string' ? typed : writer.add(typed, rowNo, cells);
+        if (problem !== null) reject(rowNo, `Row ${rowNo} ${problem}`, cells);
+      }
+      ctx.progress(batch.progress * 0.95, fileName);
+    }
+    if (rows === 0) {
+      throw new CoreError('IMPORT_UNREADABLE', `${fileName} has a header but no rows: there is nothing to import.`);
+    }
+    ctx.throwIfCancelled();
+    writer.finish();
+
+    const anonymousOrders = writer.anonymousOrders();
+    const warnings = [...plan.warnings];
+    const orderCount = writer.orders.created + writer.orders.updated;
+    if (anonymousOrders > 0) {
+      const share = anonymousOrders / Math.max(1, orderCount);
+      warnings.push({
+        code: 'ANONYMOUS_ORDERS',
+        share,
+        message: `${Math.round(share * 100)}% of orders have no customer: they are kept as anonymous orders.`,
+      });
+    }
+    const cancelledOrders = writer.cancelledOrders();
+    if (cancelledOrders > 0) {
+      warnings.push({
+        code: 'CANCELLATIONS',
+        share: cancelledOrders / Math.max(1, orderCount),
+        message: `${cancelledOrders} cancelled or refunded orders are kept and flagged; they are left out of revenue.`,
+      });
+    }
+    const rejectedShare = rejected / rows;
+    if (rejected > 0) {
+      warnings.push({
+        code: 'REJECTED_ROWS',
+        share: rejectedShare,
+        message: `${rejected} rows (${(rejectedShare * 100).toFixed(1)}%) cannot be imported; each is listed with its reason.`,
+      });
+    }
+    const stoppedBecause =
+      rejectedShare > plan.maxRejectedShare
+        ? `${(rejectedShare * 100).toFixed(1)}% of rows would be rejected, more than the ${(plan.maxRejectedShare * 100).toFixed(0)}% allowed, so nothing was imported. The commonest reason: ${[...reasons.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? ''}. Check the mapping and formats, or raise the limit.`
+        : null;
+    const commit = !request.dryRun && stoppedBecause === null;
+    if (commit) {
+      db.prepare(
+        `UPDATE imports SET rows_total = ?, rows_imported = ?, rows_rejected = ?, finished_at = ? WHERE id = ?`,
+      ).run(rows, rows - rejected, rejected, Date.now(), importId);
+      saveSettings(db, plan.shape, settingsOf(plan));
+      db.exec('COMMIT');
+    } else {
+      db.exec('ROLLBACK');
+    }
+    ctx.progress(1, null);
+    return {
+      importId: commit ? importId : null,
+      dryRun: request.dryRun,
+      committed: commit,
+      stoppedBecause,
+      file: fileName,
+      kind: plan.kind,
+      preset: plan.preset?.id ?? null,
+      encoding: plan.layout.encoding?.encoding ?? 'xlsx',
+      delimiter: plan.layout.delimiter?.delimiter ?? null,
+      rows,
+      imported: rows - rejected,
+      rejected,
+      orders: writer.orders,
+      customers: writer.customers,
+      products: writer.products,
+      lines: writer.lines,
+      anonymousOrders,
+      cancelledOrders,
+      warnings,
+      rejectedReasons: [...reasons.entries()]
+        .map(([reason, count]) => ({ reason, count }))
+        .sort((a, b) => b.count - a.count),
+      rejectedSample,
+      seconds: Math.round(performance.now() - started) / 1000,
+    };
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}

@@ -1,0 +1,338 @@
+import type { Db } from '../store/connection';
+import type { ImportKind } from '../shared/import-fields';
+import type { CreatedUpdated } from '../shared/import';
+import type { OrderStatus, TypedRow } from './rows';
+
+interface OrderState {
+  id: number;
+  total: number;
+  lines: number;
+  status: OrderStatus;
+  refunded: number;
+  currency: string | null;
+  country: string | null;
+  customerId: number | null;
+}
+
+type CustomerPatch = Pick<
+  TypedRow,
+  | 'email'
+  | 'phone'
+  | 'firstName'
+  | 'lastName'
+  | 'country'
+  | 'region'
+  | 'city'
+  | 'zip'
+  | 'emailConsent'
+  | 'smsConsent'
+  | 'signedUpAt'
+>;
+
+type ProductPatch = Pick<TypedRow, 'productName' | 'description' | 'category' | 'price' | 'currency'>;
+
+const DAY_MS = 86_400_000;
+
+function defined<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * Turns typed rows into customers, products, orders and lines inside the caller's transaction. Already-known
+ * orders (same external id) are updated and their lines replaced, so importing the next month's export, or the
+ * same file twice, doubles nothing. Customers are found by id, else email, else phone.
+ */
+export class ImportWriter {
+  readonly orders: CreatedUpdated = { created: 0, updated: 0 };
+  readonly customers: CreatedUpdated = { created: 0, updated: 0 };
+  readonly products: CreatedUpdated = { created: 0, updated: 0 };
+  lines = 0;
+
+  private readonly customerByKey = new Map<string, number>();
+  private readonly customerPatches = new Map<number, CustomerPatch>();
+  private readonly productBySku = new Map<string, number>();
+  private readonly productPatches = new Map<number, ProductPatch>();
+  private readonly orderByKey = new Map<string, OrderState>();
+  private readonly statements;
+
+  constructor(
+    db: Db,
+    private readonly kind: ImportKind,
+    private readonly importId: number,
+    private readonly defaultCurrency: string | null,
+    private readonly headers: readonly string[],
+  ) {
+    for (const row of db.prepare('SELECT id, external_id, email, phone FROM customers').iterate() as Iterable<{
+      id: number;
+      external_id: string;
+      email: string | null;
+      phone: string | null;
+    }>) {
+      this.customerByKey.set(`id:${row.external_id}`, row.id);
+      if (row.email) this.customerByKey.set(`email:${row.email}`, row.id);
+      if (row.phone) this.customerByKey.set(`phone:${row.phone}`, row.id);
+    }
+    for (const row of db.prepare('SELECT id, sku FROM products').iterate() as Iterable<{ id: number; sku: string }>) {
+      this.productBySku.set(row.sku, row.id);
+    }
+    this.statements = {
+      insertCustomer: db.prepare('INSERT INTO customers (external_id, import_id) VALUES (?, ?)'),
+      updateCustomer: db.prepare(
+        `UPDATE customers SET email = coalesce(@email, email), phone = coalesce(@phone, phone),
+           first_name = coalesce(@firstName, first_name), last_name = coalesce(@lastName, last_name),
+           country = coalesce(@country, country), region = coalesce(@region, region), city = coalesce(@city, city),
+           zip = coalesce(@zip, zip), email_consent = coalesce(@emailConsent, email_consent),
+           sms_consent = coalesce(@smsConsent, sms_consent), signed_up_at = coalesce(@signedUpAt, signed_up_at)
+         WHERE id = @id`,
+      ),
+      insertProduct: db.prepare('INSERT INTO products (sku, import_id) VALUES (?, ?)'),
+      updateProduct: db.prepare(
+        `UPDATE products SET name = coalesce(@productName, name), description = coalesce(@description, description),
+           category = coalesce(@category, category), price = coalesce(@price, price), currency = coalesce(@currency, currency)
+         WHERE id = @id`,
+      ),
+      findOrder: db.prepare('SELECT id FROM orders WHERE external_id = ?').pluck(),
+      insertOrder: db.prepare(
+        `INSERT INTO orders (external_id, customer_id, ordered_at, utc_offset_min, status, currency, country, import_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateOrderHeader: db.prepare(
+        'UPDATE orders SET customer_id = ?, ordered_at = ?, utc_offset_min = ?, import_id = ? WHERE id = ?',
+      ),
+      deleteLines: db.prepare('DELETE FROM order_lines WHERE order_id = ?'),
+      insertLine: db.prepare(
+        'INSERT INTO order_lines (order_id, product_id, line_no, quantity, unit_price) VALUES (?, ?, ?, ?, ?)',
+      ),
+      finishOrder: db.prepare(
+        'UPDATE orders SET total = ?, status = ?, refunded = ?, currency = ?, country = ?, customer_id = ? WHERE id = ?',
+      ),
+      insertTableRow: db.prepare(
+        'INSERT OR REPLACE INTO customer_table_rows (import_id, customer_id, label, values_json) VALUES (?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  /** Adds one typed row; returns why it cannot be used, or null. */
+  add(row: TypedRow, rowNo: number, cells: readonly string[]): string | null {
+    switch (this.kind) {
+      case 'order_lines':
+        return this.addLine(row, rowNo);
+      case 'orders':
+        return this.addOrder(row, rowNo);
+      case 'customers':
+        return this.customerFor(row) === null ? 'has no customer id, email or phone' : null;
+      case 'products':
+        return this.productFor(row) === null ? 'has no SKU or product name' : null;
+      case 'customer_table': {
+        const customer = this.customerFor(row);
+        if (customer === null) return 'has no customer id, email or phone';
+        const values = Object.fromEntries(this.headers.map((header, i) => [header, cells[i] ?? '']));
+        this.statements.insertTableRow.run(this.importId, customer, row.label ?? null, JSON.stringify(values));
+        return null;
+      }
+    }
+  }
+
+  /** Orders that have no customer at all: kept, and counted for the report. */
+  anonymousOrders(): number {
+    let count = 0;
+    for (const order of this.orderByKey.values()) if (order.customerId === null) count++;
+    return count;
+  }
+
+  cancelledOrders(): number {
+    let count = 0;
+    for (const order of this.orderByKey.values()) if (order.status === 'cancelled') count++;
+    return count;
+  }
+
+  /** Writes what was accumulated per order, customer and product. */
+  finish(): void {
+    for (const order of this.orderByKey.values()) {
+      this.statements.finishOrder.run(
+        Math.round(order.total * 100) / 100,
+        order.status,
+        order.refunded,
+        order.currency,
+        order.country,
+        order.customerId,
+        order.id,
+      );
+    }
+    for (const [id, patch] of this.customerPatches) {
+      this.statements.updateCustomer.run({
+        id,
+        email: null,
+        phone: null,
+        firstName: null,
+        lastName: null,
+        country: null,
+        region: null,
+        city: null,
+        zip: null,
+        emailConsent: null,
+        smsConsent: null,
+        signedUpAt: null,
+        ...patch,
+      });
+    }
+    for (const [id, patch] of this.productPatches) {
+      this.statements.updateProduct.run({
+        id,
+        productName: null,
+        description: null,
+        category: null,
+        price: null,
+        currency: null,
+        ...patch,
+      });
+    }
+  }
+
+  private customerFor(row: TypedRow): number | null {
+    const keys = [
+      row.customerId !== undefined ? `id:${row.customerId}` : null,
+      row.email !== undefined ? `email:${row.email}` : null,
+      row.phone !== undefined ? `phone:${row.phone}` : null,
+    ].filter((key): key is string => key !== null);
+    if (keys.length === 0) return null;
+    let id = keys.map((key) => this.customerByKey.get(key)).find((found) => found !== undefined);
+    if (id === undefined) {
+      const externalId = row.customerId ?? (row.email ? `email:${row.email}` : `phone:${row.phone ?? ''}`);
+      id = Number(this.statements.insertCustomer.run(externalId, this.importId).lastInsertRowid);
+      this.customers.created++;
+      this.customerPatches.set(id, {});
+    } else if (!this.customerPatches.has(id)) {
+      this.customers.updated++;
+      this.customerPatches.set(id, {});
+    }
+    for (const key of keys) this.customerByKey.set(key, id);
+    const patch = this.customerPatches.get(id);
+    if (patch) {
+      Object.assign(
+        patch,
+        defined({
+          email: row.email,
+          phone: row.phone,
+          firstName: row.firstName,
+          lastName: row.lastName,
+          country: row.country,
+          region: row.region,
+          city: row.city,
+          zip: row.zip,
+          emailConsent: row.emailConsent,
+          smsConsent: row.smsConsent,
+          signedUpAt: row.signedUpAt,
+        }),
+      );
+    }
+    return id;
+  }
+
+  private productFor(row: TypedRow): number | null {
+    const sku = row.sku ?? (row.productName !== undefined ? `name:${row.productName}` : undefined);
+    if (sku === undefined) return null;
+    let id = this.productBySku.get(sku);
+    if (id === undefined) {
+      id = Number(this.statements.insertProduct.run(sku, this.importId).lastInsertRowid);
+      this.productBySku.set(sku, id);
+      this.products.created++;
+      this.productPatches.set(id, {});
+    } else if (!this.productPatches.has(id)) {
+      this.products.updated++;
+      this.productPatches.set(id, {});
+    }
+    const patch = this.productPatches.get(id);
+    if (patch) {
+      // The first name seen is kept: later rows of a product often carry a shortened or blank description.
+      patch.productName ??= row.productName;
+      Object.assign(
+        patch,
+        defined({
+          description: row.description,
+          category: row.category,
+          // Free samples and gifts are priced 0; they are not the product's price.
+          price: row.price ?? (row.unitPrice !== undefined && row.unitPrice > 0 ? row.unitPrice : undefined),
+          currency: row.currency ?? this.defaultCurrency ?? undefined,
+        }),
+      );
+    }
+    return id;
+  }
+
+  /** Without an order id (one row per purchased item), a customer's purchases on one day are one order. */
+  private orderKey(row: TypedRow, rowNo: number): string {
+    if (row.orderId !== undefined) return row.orderId;
+    const day = row.orderedAt !== undefined ? Math.floor(row.orderedAt / DAY_MS) : 'undated';
+    const who = row.customerId ?? row.email ?? row.phone;
+    return who !== undefined ? `${who}@${day}` : `row:${rowNo}`;
+  }
+
+  private orderFor(row: TypedRow, rowNo: number): OrderState | string {
+    const key = this.orderKey(row, rowNo);
+    const known = this.orderByKey.get(key);
+    if (known) return known;
+    if (row.orderedAt === undefined) return 'has no order date';
+    const customerId = this.customerFor(row);
+    const existing = this.statements.findOrder.get(key) as number | undefined;
+    let id: number;
+    if (existing !== undefined) {
+      id = existing;
+      this.statements.deleteLines.run(id);
+      this.statements.updateOrderHeader.run(customerId, row.orderedAt, row.utcOffsetMin ?? null, this.importId, id);
+      this.orders.updated++;
+    } else {
+      id = Number(
+        this.statements.insertOrder.run(
+          key,
+          customerId,
+          row.orderedAt,
+          row.utcOffsetMin ?? null,
+          row.status ?? 'completed',
+          row.currency ?? this.defaultCurrency,
+          row.country ?? null,
+          this.importId,
+        ).lastInsertRowid,
+      );
+      this.orders.created++;
+    }
+    const state: OrderState = {
+      id,
+      total: 0,
+      lines: 0,
+      status: row.status ?? 'completed',
+      refunded: row.refunded ?? 0,
+      currency: row.currency ?? this.defaultCurrency,
+      country: row.country ?? null,
+      customerId,
+    };
+    this.orderByKey.set(key, state);
+    return state;
+  }
+
+  private addLine(row: TypedRow, rowNo: number): string | null {
+    if (row.quantity === undefined) return 'has no quantity';
+    if (row.unitPrice === undefined && row.lineTotal === undefined) return 'has no price';
+    const order = this.orderFor(row, rowNo);
+    if (typeof order === 'string') return order;
+    const product = this.productFor(row);
+    if (product === null) return 'has no SKU or product name';
+    const unitPrice = row.unitPrice ?? (row.quantity !== 0 ? (row.lineTotal ?? 0) / row.quantity : 0);
+    order.lines++;
+    // Order-level fields may be filled on any of the order's rows (Shopify fills them on the first only).
+    if (row.status === 'cancelled' || row.status === 'refunded') order.status = row.status;
+    if (row.refunded !== undefined) order.refunded = row.refunded;
+    order.total += row.lineTotal ?? row.quantity * unitPrice;
+    this.statements.insertLine.run(order.id, product, order.lines, row.quantity, unitPrice);
+    this.lines++;
+    return null;
+  }
+
+  private addOrder(row: TypedRow, rowNo: number): string | null {
+    if (row.orderTotal === undefined) return 'has no order total';
+    const order = this.orderFor(row, rowNo);
+    if (typeof order === 'string') return order;
+    order.total = row.orderTotal;
+    return null;
+  }
+}

@@ -1,0 +1,15 @@
+import { neutraliseFormula, type GuardedColumnKind } from './formula-guard';
+
+const NEEDS_QUOTES = /[",\r\n;\t]/;
+
+/** One CSV field: formula-like text neutralised (DESIGN §5), quoted when it holds a delimiter, quote or line end. */
+export function csvField(value: string | number | null | undefined, kind: GuardedColumnKind = 'text'): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const safe = neutraliseFormula(value, { kind });
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export function csvLine(values: readonly (string | number | null | undefined)[]): string {
+  return `${values.map((value) => csvField(value)).join(',')}\r\n`;
+}

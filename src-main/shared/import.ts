@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { FIELD_KEYS, IMPORT_KINDS, type FieldKey, type ImportKind } from './import-fields';
+
+export const ENCODING_NAMES = ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'big5', 'windows-1252'] as const;
+export const DELIMITER_CHOICES = [',', ';', '\t', '|'] as const;
+
+/** A file the user picked (dialog) or uploaded (browser); operations refer to it by id, never by path. */
+export interface ImportFileRef {
+  id: string;
+  name: string;
+  sizeBytes: number;
+}
+
+/** What the user may override in the wizard or on the command line; anything left out is detected. */
+export const importSettingsSchema = z
+  .object({
+    encoding: z.enum(ENCODING_NAMES),
+    delimiter: z.enum(DELIMITER_CHOICES),
+    headerRow: z.number().int().min(0).max(100),
+    sheet: z.string().max(200),
+    decimal: z.enum(['.', ',']),
+    thousands: z.enum([',', '.', ' ', "'", '']),
+    dateOrder: z.enum(['ymd', 'dmy', 'mdy']),
+    kind: z.enum(IMPORT_KINDS),
+    preset: z.string().max(60).nullable(),
+    /** Field → header name; null unmaps a field the auto-mapping chose. */
+    mapping: z.partialRecord(z.enum(FIELD_KEYS), z.string().max(300).nullable()),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    /** Stop before writing when more than this share of rows would be rejected. */
+    maxRejectedShare: z.number().min(0).max(1),
+  })
+  .partial()
+  .strict();
+
+export type ImportSettings = z.infer<typeof importSettingsSchema>;
+
+export interface ImportWarning {
+  code:
+    | 'ANONYMOUS_ORDERS'
+    | 'AMBIGUOUS_DATES'
+    | 'AMBIGUOUS_NUMBERS'
+    | 'ENCODING_GUESSED'
+    | 'UNMAPPED_COLUMNS'
+    | 'NO_ORDER_ID'
+    | 'CANCELLATIONS'
+    | 'REJECTED_ROWS';
+  message: string;
+  /** Share of rows concerned, 0..1, where it applies. */
+  share?: number;
+}
+
+export interface DetectedSettings {
+  encoding: {
+    name: (typeof ENCODING_NAMES)[number];
+    confidence: 'certain' | 'likely' | 'guess';
+    reason: string;
+  } | null;
+  delimiter: { value: (typeof DELIMITER_CHOICES)[number]; reason: string } | null;
+  headerRow: number;
+  numbers: { decimal: '.' | ','; thousands: ',' | '.' | ' ' | "'" | ''; ambiguous: boolean } | null;
+  dates: { order: 'ymd' | 'dmy' | 'mdy'; ambiguous: boolean; label: string } | null;
+  kind: ImportKind;
+  preset: { id: string; label: string } | null;
+  /** Where the mapping came from: a recognised layout, a mapping saved from an earlier file of this shape, or header names. */
+  mappingSource: 'preset' | 'saved' | 'aliases';
+}
+
+export interface ImportPreview {
+  file: ImportFileRef;
+  format: 'csv' | 'xlsx';
+  sheets: string[];
+  detected: DetectedSettings;
+  headers: string[];
+  /** The first rows as text, for the preview table. */
+  rows: string[][];
+  mapping: Partial<Record<FieldKey, string>>;
+  /** Fields this kind of file can fill, and the groups of which at least one must be mapped. */
+  fields: FieldKey[];
+  required: FieldKey[][];
+  missing: FieldKey[][];
+  warnings: ImportWarning[];
+}
+
+export interface RejectedRow {
+  /** 1-based line (CSV) or row (XLSX) number in the file, header included, as a spreadsheet shows it. */
+  row: number;
+  reason: string;
+  values: string[];
+}
+
+export interface CreatedUpdated {
+  created: number;
+  updated: number;
+}
+
+export interface ImportReport {
+  /** The `imports` row, when the import was committed. */
+  importId: number | null;
+  dryRun: boolean;
+  committed: boolean;
+  /** Why nothing was written, when it was not (too many rejected rows). */
+  stoppedBecause: string | null;
+  file: string;
+  kind: ImportKind;
+  preset: string | null;
+  encoding: string;
+  delimiter: string | null;
+  rows: number;
+  imported: number;
+  rejected: number;
+  orders: CreatedUpdated;
+  customers: CreatedUpdated;
+  products: CreatedUpdated;
+  lines: number;
+  anonymousOrders: number;
+  cancelledOrders: number;
+  warnings: ImportWarning[];
+  rejectedReasons: { reason: string; count: number }[];
+  /** The first rejected rows; all of them are kept with a committed import for download. */
+  rejectedSample: RejectedRow[];
+  seconds: number;
+}
+
+export interface ImportSummary {
+  id: number;
+  file: string;
+  kind: ImportKind;
+  preset: string | null;
+  rows: number;
+  imported: number;
+  rejected: number;
+  finishedAt: number | null;
+}

@@ -1,0 +1,230 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { previewImport, runImport } from '../../src-main/import/run-import';
+import { parseCsv } from '../../src-main/io/csv';
+import { appRoot } from '../../src-main/services/paths';
+import type { ImportSettings } from '../../src-main/shared/import';
+import { createProject, type Db } from '../../src-main/store/connection';
+import { useTempDir } from '../helpers/temp';
+
+const tempDir = useTempDir();
+const UCI_SLICE = join(appRoot(), 'resources', 'demo', 'online-retail-sample.csv');
+const GBK_ORDERS = join(appRoot(), '..', 'shared', 'data', 'chinese_orders', 'meal_order_info_GBK.csv');
+const quiet = { progress: () => undefined, throwIfCancelled: () => undefined };
+
+function project(): Db {
+  return createProject(join(tempDir(), 'shop.mlens'));
+}
+
+const count = (db: Db, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+function importFile(db: Db, path: string, settings: ImportSettings = {}, dryRun = false) {
+  return runImport(db, { path, settings, dryRun }, quiet);
+}
+
+function write(name: string, content: string | Buffer): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('import', () => {
+  it('imports UCI Online Retail lines into orders, customers and products, equal to an independent count', async () => {
+    const [header, ...rows] = parseCsv(readFileSync(UCI_SLICE, 'utf8'));
+    const column = (name: string) => header?.indexOf(name) ?? -1;
+    const invoices = new Set(rows.map((r) => r[column('InvoiceNo')]));
+    const customers = new Set(rows.map((r) => r[column('CustomerID')]).filter((c) => c !== ''));
+    const products = new Set(rows.map((r) => r[column('StockCode')]));
+    const revenue = rows.reduce((sum, r) => sum + Number(r[column('Quantity')]) * Number(r[column('UnitPrice')]), 0);
+
+    const db = project();
+    const report = await importFile(db, UCI_SLICE);
+    expect(report).toMatchObject({
+      committed: true,
+      kind: 'order_lines',
+      preset: 'uci-online-retail',
+      encoding: 'utf-8',
+      rows: rows.length,
+      rejected: 0,
+      orders: { created: invoices.size, updated: 0 },
+      customers: { created: customers.size, updated: 0 },
+      products: { created: products.size, updated: 0 },
+      lines: rows.length,
+    });
+    expect(count(db, 'order_lines')).toBe(rows.length);
+    const total = db.prepare('SELECT sum(quantity * unit_price) AS s FROM order_lines').get() as { s: number };
+    expect(total.s).toBeCloseTo(revenue, 6);
+    const cancelled = [...invoices].filter((i) => i?.startsWith('C')).length;
+    expect(db.prepare("SELECT count(*) AS n FROM orders WHERE status = 'cancelled'").get()).toEqual({ n: cancelled });
+    expect(db.prepare("SELECT external_id FROM customers WHERE external_id LIKE '%.0'").all()).toEqual([]);
+    expect(report.anonymousOrders).toBe(
+      db.prepare('SELECT count(*) AS n FROM orders WHERE customer_id IS NULL').pluck().get(),
+    );
+
+    // The next month's export overlaps this one: known orders are updated, nothing is doubled.
+    const again = await importFile(db, UCI_SLICE);
+    expect(again.orders).toEqual({ created: 0, updated: invoices.size });
+    expect(again.customers).toEqual({ created: 0, updated: customers.size });
+    expect(count(db, 'orders')).toBe(invoices.size);
+    expect(count(db, 'order_lines')).toBe(rows.length);
+    expect(count(db, 'imports')).toBe(2);
+    db.close();
+  });
+
+  it('reads the GBK restaurant orders with their Chinese names and picks the orders layout', async () => {
+    const db = project();
+    const report = await importFile(db, GBK_ORDERS);
+    expect(report).toMatchObject({ committed: true, encoding: 'gb18030', kind: 'orders', rows: 945, rejected: 0 });
+    expect(report.orders.created).toBe(945);
+    expect(report.customers.created).toBe(473);
+    const names = db
+      .prepare('SELECT first_name FROM customers WHERE first_name IS NOT NULL LIMIT 50')
+      .pluck()
+      .all() as string[];
+    expect(names).toContain('苗宇怡');
+    expect(names.join('')).not.toContain('\ufffd');
+    db.close();
+  });
+
+  it('a dry run reports exact counts and writes nothing', async () => {
+    const db = project();
+    const report = await importFile(db, UCI_SLICE, {}, true);
+    expect(report.committed).toBe(false);
+    expect(report.importId).toBeNull();
+    expect(report.orders.created).toBeGreaterThan(400);
+    for (const table of ['orders', 'order_lines', 'customers', 'products', 'imports', 'import_rejects']) {
+      expect(count(db, table)).toBe(0);
+    }
+    db.close();
+  });
+
+  it('keeps every rejected row with its reason, and stops before writing when too many are bad', async () => {
+    const csv = [
+      'Order ID,Order Date,Email,Product,Quantity,Price',
+      '1001,2024-03-01,ann@example.com,Mug,2,9.50',
+      '1002,not a date,bob@example.com,Mug,1,9.50',
+      '1003,2024-03-02,cy@example.com,Mug,many,9.50',
+      '1004,2024-03-03,dee@example.com,Mug,1,9.50,extra',
+      '1005,2024-03-04,,Mug,1,9.50',
+    ].join('\n');
+    const path = write('orders.csv', csv);
+    const db = project();
+    const stopped = await importFile(db, path);
+    expect(stopped.committed).toBe(false);
+    expect(stopped.stoppedBecause).toMatch(/60\.0% of rows would be rejected, more than the 5% allowed/);
+    expect(count(db, 'orders')).toBe(0);
+
+    const report = await importFile(db, path, { maxRejectedShare: 0.8 });
+    expect(report.committed).toBe(true);
+    expect(report.rejectedSample.map((r) => [r.row, r.reason])).toEqual([
+      [3, 'Row 3 Order Date "not a date" is not a date'],
+      [4, 'Row 4 Quantity "many" is not a number'],
+      [5, 'Row 5 has 7 fields but the header has 6: a delimiter inside an unquoted value?'],
+    ]);
+    expect(report.anonymousOrders).toBe(1);
+    expect(report.warnings.map((w) => w.code)).toContain('ANONYMOUS_ORDERS');
+    expect(count(db, 'import_rejects')).toBe(3);
+    db.close();
+  });
+
+  it('decides the day/month order from the whole column and reads three date formats', async () => {
+    const path = write(
+      'mixed.csv',
+      [
+        'order,date,sku,qty,price',
+        'A,03/04/2024 10:00,X,1,1',
+        'B,2024-04-05T08:00:00+08:00,X,1,1',
+        'C,25/04/2024,X,1,1',
+      ].join('\n'),
+    );
+    const db = project();
+    const preview = await previewImport(db, { id: 'f', name: 'mixed.csv', sizeBytes: 0 }, path, {});
+    expect(preview.detected.dates).toMatchObject({ order: 'dmy', ambiguous: false });
+    await importFile(db, path);
+    const dates = db.prepare('SELECT external_id, ordered_at, utc_offset_min FROM orders ORDER BY external_id').all();
+    expect(dates).toEqual([
+      { external_id: 'A', ordered_at: Date.UTC(2024, 3, 3, 10), utc_offset_min: null },
+      { external_id: 'B', ordered_at: Date.UTC(2024, 3, 5, 0), utc_offset_min: 480 },
+      { external_id: 'C', ordered_at: Date.UTC(2024, 3, 25), utc_offset_min: null },
+    ]);
+    db.close();
+  });
+
+  it('offers the saved mapping again for the next file of the same shape', async () => {
+    const first = write('a.csv', 'when,who,what,n,each\n2024-01-02,c1,Tea,1,3\n');
+    const db = project();
+    const settings: ImportSettings = {
+      kind: 'order_lines',
+      mapping: { ordered_at: 'when', customer_id: 'who', product_name: 'what', quantity: 'n', unit_price: 'each' },
+    };
+    await importFile(db, first, settings);
+    const second = write('b.csv', 'who,when,what,n,each\nc2,2024-02-03,Cake,2,4\n');
+    const preview = await previewImport(db, { id: 'f', name: 'b.csv', sizeBytes: 0 }, second, {});
+    expect(preview.detected.mappingSource).toBe('saved');
+    expect(preview.mapping).toMatchObject(settings.mapping ?? {});
+    expect(preview.missing).toEqual([]);
+    db.close();
+  });
+
+  it.each([
+    ['an empty file', 'empty.csv', '', /empty/],
+    ['a header with no rows', 'header.csv', 'InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice\n', /no rows/],
+    [
+      'a binary file renamed .csv',
+      'photo.csv',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13, 0, 1, 2, 3]),
+      /not look like a text table/,
+    ],
+    [
+      'an old .xls workbook',
+      'old.csv',
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]),
+      /save it as \.xlsx/,
+    ],
+  ])('refuses %s with a clear message and writes nothing', async (_label, name, content, message) => {
+    const db = project();
+    await expect(importFile(db, write(name, content))).rejects.toMatchObject({
+      code: 'IMPORT_UNREADABLE',
+      message: expect.stringMatching(message),
+    });
+    expect(count(db, 'imports')).toBe(0);
+    db.close();
+  });
+
+  it('says which field to map when a required one is missing', async () => {
+    const db = project();
+    const path = write('partial.csv', 'Order ID,Email\n1,a@b.c\n');
+    await expect(importFile(db, path, { kind: 'order_lines' })).rejects.toMatchObject({
+      code: 'IMPORT_MAPPING_INCOMPLETE',
+      message: expect.stringMatching(/Map a column to ordered at, and to quantity/),
+    });
+    db.close();
+  });
+
+  it('rolls back a cancelled import completely', async () => {
+    const db = project();
+    let batches = 0;
+    const cancelling = {
+      progress: () => undefined,
+      throwIfCancelled: () => {
+        if (++batches > 1) throw new Error('Cancelled');
+      },
+    };
+    const big = write(
+      'big.csv',
+      [
+        'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country',
+        ...Array.from(
+          { length: 60_000 },
+          (_, i) =>
+            `${536000 + Math.floor(i / 5)},SKU${i % 300},Thing,1,2011-01-02 10:00:00,1.5,${12000 + (i % 900)},United Kingdom`,
+        ),
+      ].join('\n'),
+    );
+    await expect(runImport(db, { path: big, settings: {}, dryRun: false }, cancelling)).rejects.toThrow('Cancelled');
+    expect(db.inTransaction).toBe(false);
+    for (const table of ['orders', 'order_lines', 'customers', 'imports']) expect(count(db, table)).toBe(0);
+    db.close();
+  });
+});
