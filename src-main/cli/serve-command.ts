@@ -45,7 +45,8 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     defaultLocale: localeFromEnvironment(),
   });
   if (options.file) await core.openPath(resolve(options.file));
-  const host = await startWebHost({ core, rendererDir, port });
+  const uploadDir = join(defaultConfigDir(), 'uploads', String(process.pid));
+  const host = await startWebHost({ core, rendererDir, port, uploadDir });
   process.stdout.write(`MarketLens is running at ${host.url}\n`);
 
   const stop = () => {

@@ -1,14 +1,18 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { basename, extname, join, normalize, sep } from 'node:path';
 import type { Core } from '../services/core';
 import type { Result } from '../shared/errors';
+import type { ImportFileRef } from '../shared/import';
 import { CONTENT_SECURITY_POLICY } from '../shared/security';
 
 export interface WebHostOptions {
   core: Core;
+  /** Where uploaded files are kept while the host runs (removed on close). */
+  uploadDir: string;
   /** The built renderer (out/renderer). */
   rendererDir: string;
   /** 0 picks a free port. */
@@ -151,6 +155,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return sendJson(res, 200, await options.core.dispatch(name, payload));
     }
 
+    if (url.pathname === '/upload') {
+      if (req.method !== 'POST') return refuse(res, 405, 'Use POST to upload a file.');
+      return sendJson(res, 200, { ok: true, value: await receiveUpload(req, options) });
+    }
+
     if (url.pathname === '/events') {
       res.writeHead(200, {
         ...SECURITY_HEADERS,
@@ -194,8 +203,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sseClients.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(options.uploadDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The browser door's stand-in for a file dialog: the page streams the chosen file here (raw body, its name in
+ * `x-file-name`), and the core hands back an id. Streamed to disk, so a 2 GB export costs no memory.
+ */
+async function receiveUpload(req: IncomingMessage, options: WebHostOptions): Promise<ImportFileRef> {
+  const header = req.headers['x-file-name'];
+  const name = basename(decodeURIComponent(typeof header === 'string' ? header : 'upload')).slice(0, 200) || 'upload';
+  mkdirSync(options.uploadDir, { recursive: true });
+  const path = join(options.uploadDir, `${randomUUID()}-${name.replace(/[^\p{L}\p{N}._ -]/gu, '_')}`);
+  await pipeline(req, createWriteStream(path));
+  return options.core.registerFile(path, name);
 }
 
 /** Maps a URL path to a file inside the renderer folder; refuses anything that would leave it. */

@@ -34,7 +34,7 @@ async function start(): Promise<{ core: Core; host: WebHost; base: string; home:
     workspaceDir: join(home, 'projects'),
     resourcesDir: join(home, 'resources'),
   });
-  const host = await startWebHost({ core, rendererDir, port: 0 });
+  const host = await startWebHost({ core, rendererDir, port: 0, uploadDir: join(home, 'uploads') });
   open.push({ core, host });
   return { core, host, base: `http://127.0.0.1:${host.port}`, home };
 }
@@ -107,6 +107,26 @@ describe('browser host', () => {
     expect(staticFile(root, '/assets/%00app.js')).toBeNull();
     expect(staticFile(root, '/assets/app.js')).toBe(join(root, 'assets', 'app.js'));
     expect(await rawGet(host.port, `/%2e%2e/secret.txt?token=${host.token}`, {})).toBe(404);
+  });
+
+  it('takes an uploaded file and previews it for import without the page ever naming a path', async () => {
+    const { host, base } = await start();
+    await api(host, 'project.create', { name: 'Shop' });
+    const csv =
+      'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n536365,85123A,MUG,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom\n';
+    const upload = await fetch(`${base}/upload`, {
+      method: 'POST',
+      headers: { 'x-marketlens-token': host.token, 'x-file-name': encodeURIComponent('../../订单 march.csv') },
+      body: csv,
+    });
+    const file = (await upload.json()) as { ok: true; value: { id: string; name: string; sizeBytes: number } };
+    expect(file.value).toMatchObject({ name: '订单 march.csv', sizeBytes: Buffer.byteLength(csv) });
+    const preview = await (await api(host, 'import.preview', { fileId: file.value.id })).json();
+    expect(preview).toMatchObject({
+      ok: true,
+      value: { detected: { preset: { id: 'uci-online-retail' } }, missing: [] },
+    });
+    expect((await fetch(`${base}/upload`, { method: 'POST', body: 'x' })).status).toBe(401);
   });
 
   it('turns malformed payloads into validation errors, not crashes', async () => {
