@@ -33,9 +33,19 @@ type ProductPatch = Pick<TypedRow, 'productName' | 'description' | 'category' | 
 
 const DAY_MS = 86_400_000;
 
-function defined<T extends object>(patch: T): Partial<T> {
-  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
+const CUSTOMER_FIELDS = [
+  'email',
+  'phone',
+  'firstName',
+  'lastName',
+  'country',
+  'region',
+  'city',
+  'zip',
+  'emailConsent',
+  'smsConsent',
+  'signedUpAt',
+] as const satisfies readonly (keyof CustomerPatch)[];
 
 /**
  * Turns typed rows into customers, products, orders and lines inside the caller's transaction. Already-known
@@ -209,22 +219,10 @@ export class ImportWriter {
     for (const key of keys) this.customerByKey.set(key, id);
     const patch = this.customerPatches.get(id);
     if (patch) {
-      Object.assign(
-        patch,
-        defined({
-          email: row.email,
-          phone: row.phone,
-          firstName: row.firstName,
-          lastName: row.lastName,
-          country: row.country,
-          region: row.region,
-          city: row.city,
-          zip: row.zip,
-          emailConsent: row.emailConsent,
-          smsConsent: row.smsConsent,
-          signedUpAt: row.signedUpAt,
-        }),
-      );
+      for (const field of CUSTOMER_FIELDS) {
+        const value = row[field];
+        if (value !== undefined) (patch as Record<string, unknown>)[field] = value;
+      }
     }
     return id;
   }
@@ -246,16 +244,13 @@ export class ImportWriter {
     if (patch) {
       // The first name seen is kept: later rows of a product often carry a shortened or blank description.
       patch.productName ??= row.productName;
-      Object.assign(
-        patch,
-        defined({
-          description: row.description,
-          category: row.category,
-          // Free samples and gifts are priced 0; they are not the product's price.
-          price: row.price ?? (row.unitPrice !== undefined && row.unitPrice > 0 ? row.unitPrice : undefined),
-          currency: row.currency ?? this.defaultCurrency ?? undefined,
-        }),
-      );
+      if (row.description !== undefined) patch.description = row.description;
+      if (row.category !== undefined) patch.category = row.category;
+      // Free samples and gifts are priced 0; they are not the product's price.
+      const price = row.price ?? (row.unitPrice !== undefined && row.unitPrice > 0 ? row.unitPrice : undefined);
+      if (price !== undefined) patch.price = price;
+      const currency = row.currency ?? this.defaultCurrency ?? undefined;
+      if (currency !== undefined) patch.currency = currency;
     }
     return id;
   }
