@@ -91,7 +91,8 @@ async function tenTimes(target: string): Promise<void> {
       const fields = line.slice(comma).split(',');
       const customer = fields[fields.length - 2];
       if (customer) fields[fields.length - 2] = String(Number(customer) + copy * 100_000);
-      if (!out.write(`${shifted}${fields.join(',')}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(`${shifted}${fields.join(',')}\n`))
+        await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
