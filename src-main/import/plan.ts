@@ -114,6 +114,13 @@ export async function planImport(db: Db, path: string, requested: ImportSettings
       message: "There is no order id column: each customer's purchases on one day become one order.",
     });
   }
+  if (kind === 'order_lines' && !mapping.unit_price && !mapping.line_total) {
+    warnings.push({
+      code: 'NO_PRICES',
+      message:
+        'There is no price column: lines are imported at price 0, so revenue and value-based analyses will be empty.',
+    });
+  }
   const mappedHeaders = new Set(Object.values(mapping));
   const unmapped = headers.filter((h) => h && !mappedHeaders.has(h));
   if (unmapped.length > 0 && kind !== 'customer_table') {

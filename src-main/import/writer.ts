@@ -306,19 +306,19 @@ export class ImportWriter {
   }
 
   private addLine(row: TypedRow, rowNo: number): string | null {
-    if (row.quantity === undefined) return 'has no quantity';
-    if (row.unitPrice === undefined && row.lineTotal === undefined) return 'has no price';
     const order = this.orderFor(row, rowNo);
     if (typeof order === 'string') return order;
     const product = this.productFor(row);
     if (product === null) return 'has no SKU or product name';
-    const unitPrice = row.unitPrice ?? (row.quantity !== 0 ? (row.lineTotal ?? 0) / row.quantity : 0);
+    // A file of one row per purchased item (a basket export) has no quantity: each row is one item.
+    const quantity = row.quantity ?? 1;
+    const unitPrice = row.unitPrice ?? (row.lineTotal !== undefined && quantity !== 0 ? row.lineTotal / quantity : 0);
     order.lines++;
     // Order-level fields may be filled on any of the order's rows (Shopify fills them on the first only).
     if (row.status === 'cancelled' || row.status === 'refunded') order.status = row.status;
     if (row.refunded !== undefined) order.refunded = row.refunded;
-    order.total += row.lineTotal ?? row.quantity * unitPrice;
-    this.statements.insertLine.run(order.id, product, order.lines, row.quantity, unitPrice);
+    order.total += row.lineTotal ?? quantity * unitPrice;
+    this.statements.insertLine.run(order.id, product, order.lines, quantity, unitPrice);
     this.lines++;
     return null;
   }

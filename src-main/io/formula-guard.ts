@@ -12,15 +12,19 @@
 /** What a column holds, as far as formula neutralisation cares. */
 export type GuardedColumnKind = 'text' | 'phone';
 
-/** `=`, `+`, `-`, `@`, tab and CR, by character code: this runs for every text cell of an export. */
-const FORMULA_TRIGGERS = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d]);
 /** `+`, then the country code and number: at most 15 digits (ITU-T E.164), at least 8 in practice. */
 const E164_PHONE = /^\+\d{8,15}$/;
 const PLAIN_NEGATIVE_NUMBER = /^-(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 export function neutraliseFormula(text: string, options: { kind?: GuardedColumnKind } = {}): string {
-  if (!FORMULA_TRIGGERS.has(text.charCodeAt(0))) return text;
+  if (!startsLikeFormula(text)) return text;
   if (options.kind === 'phone' && E164_PHONE.test(text)) return text;
   if (PLAIN_NEGATIVE_NUMBER.test(text)) return text;
   return `'${text}`;
+}
+
+/** `=`, `+`, `-`, `@`, tab or CR first; compared by code because this runs for every text cell of an export. */
+function startsLikeFormula(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40 || first === 0x09 || first === 0x0d;
 }

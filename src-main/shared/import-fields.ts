@@ -360,7 +360,7 @@ export const KIND_FIELDS: Record<
       'email_consent',
       'sms_consent',
     ],
-    required: [['ordered_at'], ['quantity'], ['unit_price', 'line_total'], ['sku', 'product_name']],
+    required: [['ordered_at'], ['sku', 'product_name']],
   },
   orders: {
     fields: [

@@ -42,6 +42,7 @@ export interface ImportWarning {
     | 'ENCODING_GUESSED'
     | 'UNMAPPED_COLUMNS'
     | 'NO_ORDER_ID'
+    | 'NO_PRICES'
     | 'CANCELLATIONS'
     | 'REJECTED_ROWS';
   message: string;

@@ -197,7 +197,7 @@ describe('import', () => {
     const path = write('partial.csv', 'Order ID,Email\n1,a@b.c\n');
     await expect(importFile(db, path, { kind: 'order_lines' })).rejects.toMatchObject({
       code: 'IMPORT_MAPPING_INCOMPLETE',
-      message: expect.stringMatching(/Map a column to ordered at, and to quantity/),
+      message: expect.stringMatching(/Map a column to ordered at, and to sku or product name/),
     });
     db.close();
   });
@@ -225,6 +225,23 @@ describe('import', () => {
     await expect(runImport(db, { path: big, settings: {}, dryRun: false }, cancelling)).rejects.toThrow('Cancelled');
     expect(db.inTransaction).toBe(false);
     for (const table of ['orders', 'order_lines', 'customers', 'imports']) expect(count(db, table)).toBe(0);
+    db.close();
+  });
+});
+
+describe('import of a basket export with no order id, quantity or price', () => {
+  it('makes one order per customer per day from the groceries set', async () => {
+    const file = join(appRoot(), '..', 'shared', 'data', 'groceries_basket', 'Groceries_dataset.csv');
+    const [, ...rows] = parseCsv(readFileSync(file, 'utf8'));
+    const baskets = new Set(rows.map((r) => `${r[0]}|${r[1]}`));
+    const db = project();
+    const report = await importFile(db, file);
+    expect(report).toMatchObject({ committed: true, kind: 'order_lines', rows: rows.length, rejected: 0 });
+    expect(report.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['NO_ORDER_ID', 'NO_PRICES']));
+    // The reference: 14,963 baskets (one member on one date).
+    expect(baskets.size).toBe(14_963);
+    expect(report.orders.created).toBe(baskets.size);
+    expect(report.products.created).toBe(167);
     db.close();
   });
 });
