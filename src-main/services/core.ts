@@ -145,10 +145,11 @@ export function createCore(options: CoreOptions): Core {
       const path = resolveId(id);
       return replaceSession(() => ProjectSession.open(path, sessionOptions));
     },
-    'project.openDemo': () => {
+    'project.openDemo': async () => {
       if (session?.path === demoPath) return session.info();
-      if (!existsSync(demoPath))
-        buildDemoProject(demoPath, options.resourcesDir, { nativeBinding: options.nativeBinding });
+      if (!existsSync(demoPath)) {
+        await buildDemoProject(demoPath, options.resourcesDir, { nativeBinding: options.nativeBinding });
+      }
       return replaceSession(() => ProjectSession.open(demoPath, sessionOptions, true));
     },
     'project.close': async () => {
