@@ -28,8 +28,8 @@ export interface XlsxWriterOptions {
   sheetName?: string;
   columns: readonly XlsxColumn[];
   /**
-   * zlib level. 1 unless given: sheet XML is repetitive enough that level 1 already shrinks it about 13-fold,
-   * and higher levels cost several times the time for a file a fifth smaller.
+   * zlib level. 1 unless given: level 1 already shrinks sheet XML about 12-fold, and level 6 makes the file a third
+   * smaller for a third more CPU time (bench/xlsx.ts), which a million-row export in under 10 s cannot spare.
    */
   compressionLevel?: number;
 }
@@ -119,8 +119,10 @@ class StreamingXlsxWriter implements XlsxWriter {
         `An .xlsx sheet holds at most ${XLSX_MAX_ROWS.toLocaleString('en')} rows with its header; export as CSV instead`,
       );
     }
+    // Built before the count moves on, so that a refused row leaves no gap.
+    const xml = this.row(values, this.rowNumber + 1);
     this.rowNumber++;
-    return this.append(this.row(values));
+    return this.append(xml);
   }
 
   async finish(): Promise<void> {
@@ -183,11 +185,10 @@ class StreamingXlsxWriter implements XlsxWriter {
     return `${xml}</row>`;
   }
 
-  private row(values: readonly XlsxValue[]): string {
-    const rowNumber = this.rowNumber;
+  private row(values: readonly XlsxValue[], rowNumber: number): string {
     let xml = `<row r="${rowNumber}">`;
-    // Cells carry no reference while they follow each other, which keeps the XML a third smaller; the first cell
-    // after an empty one says where it is.
+    // Cells carry no reference while they follow each other, which makes the XML a fifth smaller and the file
+    // half the size; the first cell after an empty one says where it is.
     let afterGap = false;
     for (let index = 0; index < values.length; index++) {
       const value = values[index];
@@ -197,35 +198,37 @@ class StreamingXlsxWriter implements XlsxWriter {
       }
       const reference = afterGap ? ` r="${this.columnLetters[index]}${rowNumber}"` : '';
       afterGap = false;
-      xml += this.cell(value, reference, index);
+      xml += this.cell(value, reference, index, rowNumber);
     }
     return `${xml}</row>`;
   }
 
-  private cell(value: string | number | boolean | Date, reference: string, index: number): string {
+  private cell(value: string | number | boolean | Date, reference: string, index: number, rowNumber: number): string {
     switch (typeof value) {
       case 'string': {
         const text = neutraliseFormula(value, this.guardOptions[index]);
         if (text.length > XLSX_MAX_CELL_TEXT) {
           throw new RangeError(
-            `${this.where(index)} has ${text.length} characters; Excel keeps at most ${XLSX_MAX_CELL_TEXT} in a cell`,
+            `${this.where(index, rowNumber)} has ${text.length} characters; Excel keeps at most ${XLSX_MAX_CELL_TEXT} in a cell`,
           );
         }
         return inlineStringCell(reference, text);
       }
       case 'number':
-        if (!Number.isFinite(value)) throw new RangeError(`${this.where(index)} is ${value}, which Excel cannot hold`);
+        if (!Number.isFinite(value)) {
+          throw new RangeError(`${this.where(index, rowNumber)} is ${value}, which Excel cannot hold`);
+        }
         return `<c${reference}><v>${value}</v></c>`;
       case 'boolean':
         return `<c${reference} t="b"><v>${value ? 1 : 0}</v></c>`;
       default:
-        return this.dateCell(value, reference, index);
+        return this.dateCell(value, reference, index, rowNumber);
     }
   }
 
-  private dateCell(date: Date, reference: string, index: number): string {
+  private dateCell(date: Date, reference: string, index: number, rowNumber: number): string {
     const epochMs = date.getTime();
-    if (Number.isNaN(epochMs)) throw new RangeError(`${this.where(index)} is an invalid date`);
+    if (Number.isNaN(epochMs)) throw new RangeError(`${this.where(index, rowNumber)} is an invalid date`);
     const serial = epochMsToExcelSerial(epochMs);
     // Excel's calendar starts in 1900; an older date can only be shown as text.
     if (serial < 1) return inlineStringCell(reference, date.toISOString());
@@ -233,8 +236,8 @@ class StreamingXlsxWriter implements XlsxWriter {
     return `<c${reference} s="${style}"><v>${serial}</v></c>`;
   }
 
-  private where(index: number): string {
-    return `Row ${this.rowNumber}, column ${this.columnLetters[index]} (${this.columns[index]?.header})`;
+  private where(index: number, rowNumber: number): string {
+    return `Row ${rowNumber}, column ${this.columnLetters[index]} (${this.columns[index]?.header})`;
   }
 }
 
