@@ -1,8 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { previewImport, runImport } from '../../src-main/import/run-import';
 import { parseCsv } from '../../src-main/io/csv';
+import { createXlsxWriter } from '../../src-main/io/xlsx-write';
 import { appRoot } from '../../src-main/services/paths';
 import type { ImportSettings } from '../../src-main/shared/import';
 import { createProject, type Db } from '../../src-main/store/connection';
@@ -242,6 +244,43 @@ describe('import of a basket export with no order id, quantity or price', () => 
     expect(baskets.size).toBe(14_963);
     expect(report.orders.created).toBe(baskets.size);
     expect(report.products.created).toBe(167);
+    db.close();
+  });
+});
+
+describe('import of an Excel workbook', () => {
+  it('reads XLSX order lines with real date cells, short rows and numbers as numbers', async () => {
+    const path = join(tempDir(), 'orders.xlsx');
+    const out = createWriteStream(path);
+    const writer = createXlsxWriter(out, {
+      columns: ['Order ID', 'Order Date', 'Email', 'SKU', 'Quantity', 'Unit Price', 'Note'].map((header) => ({
+        header,
+      })),
+    });
+    await writer.addRow(['A-1', new Date(Date.UTC(2024, 2, 1, 9, 30)), 'ann@example.com', 'MUG', 2, 9.5, 'gift']);
+    await writer.addRow(['A-1', new Date(Date.UTC(2024, 2, 1, 9, 30)), 'ann@example.com', 'TEA', 1, 4.25]);
+    await writer.addRow(['A-2', new Date(Date.UTC(2024, 2, 31)), 'bob@example.com', 'MUG', 1, 9.5]);
+    await writer.finish();
+    await finished(out);
+
+    const db = project();
+    const report = await importFile(db, path);
+    expect(report).toMatchObject({ committed: true, encoding: 'xlsx', rows: 3, rejected: 0, lines: 3 });
+    expect(db.prepare('SELECT external_id, ordered_at, total FROM orders ORDER BY external_id').all()).toEqual([
+      { external_id: 'A-1', ordered_at: Date.UTC(2024, 2, 1, 9, 30), total: 23.25 },
+      { external_id: 'A-2', ordered_at: Date.UTC(2024, 2, 31), total: 9.5 },
+    ]);
+    db.close();
+  });
+
+  it('refuses a truncated workbook with a message that says what to do', async () => {
+    const whole = readFileSync(join(appRoot(), 'test', 'fixtures', 'xlsx', 'sample.xlsx'));
+    const path = write('cut.xlsx', whole.subarray(0, Math.floor(whole.length / 2)));
+    const db = project();
+    await expect(importFile(db, path)).rejects.toMatchObject({
+      code: 'IMPORT_UNREADABLE',
+      message: expect.stringMatching(/damaged or incomplete.*save it as CSV/),
+    });
     db.close();
   });
 });
