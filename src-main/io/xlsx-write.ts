@@ -102,7 +102,8 @@ class StreamingXlsxWriter implements XlsxWriter {
     this.sheet = this.writeWorkbookParts(validSheetName(options.sheetName ?? 'Sheet1'));
     this.queue = this.sheet.then(() => undefined);
     this.queue.catch(() => undefined);
-    this.append(sheetStart(columns) + this.headerRow());
+    // Its failure, if any, surfaces through the queue on the next addRow or on finish.
+    void this.append(sheetStart(columns) + this.headerRow());
   }
 
   get rowCount(): number {
