@@ -33,6 +33,15 @@ type ProductPatch = Pick<TypedRow, 'productName' | 'description' | 'category' | 
 
 const DAY_MS = 86_400_000;
 
+/**
+ * A copy of text cut from the file that no longer pins the file chunk it came from. V8 represents a substring of
+ * 13 characters or more as a view into its parent, so one country name kept per customer would otherwise keep a
+ * megabyte of CSV alive each, and a 5-million-line import would hold the whole file in memory.
+ */
+function detach<T>(value: T): T {
+  return typeof value === 'string' && value.length >= 13 ? ((' ' + value).slice(1) as T) : value;
+}
+
 const CUSTOMER_FIELDS = [
   'email',
   'phone',
@@ -216,12 +225,12 @@ export class ImportWriter {
       this.customers.updated++;
       this.customerPatches.set(id, {});
     }
-    for (const key of keys) this.customerByKey.set(key, id);
+    for (const key of keys) this.customerByKey.set(detach(key), id);
     const patch = this.customerPatches.get(id);
     if (patch) {
       for (const field of CUSTOMER_FIELDS) {
         const value = row[field];
-        if (value !== undefined) (patch as Record<string, unknown>)[field] = value;
+        if (value !== undefined) (patch as Record<string, unknown>)[field] = detach(value);
       }
     }
     return id;
@@ -233,7 +242,7 @@ export class ImportWriter {
     let id = this.productBySku.get(sku);
     if (id === undefined) {
       id = Number(this.statements.insertProduct.run(sku, this.importId).lastInsertRowid);
-      this.productBySku.set(sku, id);
+      this.productBySku.set(detach(sku), id);
       this.products.created++;
       this.productPatches.set(id, {});
     } else if (!this.productPatches.has(id)) {
@@ -243,9 +252,9 @@ export class ImportWriter {
     const patch = this.productPatches.get(id);
     if (patch) {
       // The first name seen is kept: later rows of a product often carry a shortened or blank description.
-      patch.productName ??= row.productName;
-      if (row.description !== undefined) patch.description = row.description;
-      if (row.category !== undefined) patch.category = row.category;
+      if (patch.productName === undefined && row.productName !== undefined) patch.productName = detach(row.productName);
+      if (row.description !== undefined) patch.description = detach(row.description);
+      if (row.category !== undefined) patch.category = detach(row.category);
       // Free samples and gifts are priced 0; they are not the product's price.
       const price = row.price ?? (row.unitPrice !== undefined && row.unitPrice > 0 ? row.unitPrice : undefined);
       if (price !== undefined) patch.price = price;
@@ -297,11 +306,11 @@ export class ImportWriter {
       lines: 0,
       status: row.status ?? 'completed',
       refunded: row.refunded ?? 0,
-      currency: row.currency ?? this.defaultCurrency,
-      country: row.country ?? null,
+      currency: row.currency !== undefined ? detach(row.currency) : this.defaultCurrency,
+      country: row.country !== undefined ? detach(row.country) : null,
       customerId,
     };
-    this.orderByKey.set(key, state);
+    this.orderByKey.set(detach(key), state);
     return state;
   }
 
