@@ -14,6 +14,8 @@ const REJECTED_SAMPLE = 100;
 
 export interface ImportRequest {
   path: string;
+  /** The name the user knows the file by (an upload is stored under another); the path's own name if absent. */
+  fileName?: string;
   settings: ImportSettings;
   dryRun: boolean;
 }
@@ -102,7 +104,7 @@ export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgr
   const started = performance.now();
   const plan = await planImport(db, request.path, request.settings);
   assertComplete(plan);
-  const fileName = basename(request.path);
+  const fileName = request.fileName ?? basename(request.path);
   const readRow = createRowReader(plan.headers, plan.mapping, plan.formats, {
     padShortRows: plan.layout.format === 'xlsx',
     cancelledPrefix: plan.preset?.cancelledPrefix,

@@ -174,8 +174,8 @@ export function createCore(options: CoreOptions): Core {
     'jobs.start': (request) => {
       const jobs = requireSession().jobs;
       if (request.kind === 'analyse-project') return jobs.start('analyse-project');
-      const { path } = importFiles.resolve(request.fileId);
-      return jobs.start('import', { path, settings: request.settings, dryRun: request.dryRun });
+      const { path, ref } = importFiles.resolve(request.fileId);
+      return jobs.start('import', { path, fileName: ref.name, settings: request.settings, dryRun: request.dryRun });
     },
     'jobs.cancel': ({ id }) => {
       const job = requireSession().jobs.cancel(id);

@@ -105,8 +105,7 @@ describe('a user walking through MarketLens', () => {
 
     await page.getByRole('link', { name: 'Go to Import' }).click();
     await page.waitForURL(/#\/project\/import$/);
-    await heading('The import wizard arrives with the next release').waitFor();
-    await text('Until then, open the demo project to explore real data.').waitFor();
+    await page.getByRole('button', { name: 'Choose file…' }).waitFor();
     await screenshot(page, 'empty-import');
 
     for (const [area, purpose] of [

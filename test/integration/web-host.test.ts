@@ -126,6 +126,17 @@ describe('browser host', () => {
       ok: true,
       value: { detected: { preset: { id: 'uci-online-retail' } }, missing: [] },
     });
+    const job = (await (await api(host, 'jobs.start', { kind: 'import', fileId: file.value.id })).json()) as {
+      value: JobInfo;
+    };
+    await expect
+      .poll(
+        async () => ((await (await api(host, 'jobs.get', { id: job.value.id })).json()) as { value: JobInfo }).value,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toMatchObject({ state: 'succeeded', result: { file: '订单 march.csv', committed: true, rows: 1 } });
     expect((await fetch(`${base}/upload`, { method: 'POST', body: 'x' })).status).toBe(401);
   });
 

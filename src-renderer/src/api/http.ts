@@ -1,6 +1,7 @@
 import type { Input, OperationName, Output } from '@shared/contract';
 import type { Result } from '@shared/errors';
 import type { CoreEvent } from '@shared/events';
+import type { ImportFileRef } from '@shared/import';
 import { ApiError } from './errors';
 import type { Transport } from './transport';
 
@@ -63,4 +64,38 @@ export function httpTransport(token: string | null): Transport {
       return () => listeners.delete(listener);
     },
   };
+}
+
+/**
+ * The browser door's stand-in for a file dialog: streams the file to the host (POST /upload) and returns the id
+ * import operations know it by. XHR rather than fetch, for upload progress (0..1) on big exports.
+ */
+export function uploadFile(file: File, onProgress?: (share: number) => void): Promise<ImportFileRef> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', '/upload');
+    if (token) request.setRequestHeader('x-marketlens-token', token);
+    request.setRequestHeader('x-file-name', encodeURIComponent(file.name));
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress?.(event.loaded / event.total);
+    };
+    request.onerror = () => reject(new ApiError('UNREACHABLE', `Uploading ${file.name} failed.`));
+    request.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(request.responseText) as unknown;
+      } catch {
+        // Handled below: anything but a Result did not come from MarketLens.
+      }
+      if (!isResult(body)) {
+        reject(new ApiError('INTERNAL', `Unexpected answer to the upload (HTTP ${request.status}).`));
+        return;
+      }
+      const result = body as Result<ImportFileRef>;
+      if (result.ok) resolve(result.value);
+      else reject(new ApiError(result.error.code, result.error.message));
+    };
+    request.send(file);
+  });
 }

@@ -7,6 +7,7 @@ import { httpTransport, takeToken } from './http';
 import type { Transport } from './transport';
 
 export { ApiError, toApiError, type ClientErrorCode } from './errors';
+export { uploadFile } from './http';
 
 let transport: Transport | null = null;
 

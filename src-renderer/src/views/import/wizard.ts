@@ -1,0 +1,223 @@
+import type { JobInfo } from '@shared/dto';
+import type { FieldKey } from '@shared/import-fields';
+import type { ImportFileRef, ImportPreview, ImportSettings } from '@shared/import';
+import { PRESETS } from '@shared/import-presets';
+import { computed, inject, onScopeDispose, provide, reactive, ref, type InjectionKey } from 'vue';
+import { call, toApiError, type ApiError } from '@/api';
+import { useJobsStore } from '@/stores/jobs';
+import { useProjectStore } from '@/stores/project';
+
+export type ImportJob = Extract<JobInfo, { kind: 'import' }>;
+
+/** The wizard's steps, in order; NSteps counts from 1. */
+export const STEPS = ['file', 'preview', 'mapping', 'check', 'import'] as const;
+export type StepName = (typeof STEPS)[number];
+
+const PREVIEW_DEBOUNCE_MS = 200;
+
+/** What the wizard's steps share (refs unwrapped). */
+export interface ImportWizard {
+  step: StepName;
+  file: ImportFileRef | null;
+  /** The user's overrides only; anything left out is detected by the core. */
+  settings: ImportSettings;
+  preview: ImportPreview | null;
+  previewError: ApiError | null;
+  previewLoading: boolean;
+  checkJob: ImportJob | null;
+  importJob: ImportJob | null;
+  checkStale: boolean;
+  checkPassed: boolean;
+  /** Bumped after each import, for the history to reload. */
+  historyVersion: number;
+  chooseFile(chosen: ImportFileRef): Promise<void>;
+  update(patch: ImportSettings): void;
+  setKind(kind: NonNullable<ImportSettings['kind']>): void;
+  setPreset(id: string | null): void;
+  setColumn(field: FieldKey, header: string | null): void;
+  startCheck(): Promise<void>;
+  startImport(): Promise<void>;
+  imported(): void;
+  startOver(): void;
+}
+
+/**
+ * The state of one pass through the import wizard: the chosen file, the user's overrides (anything left out is
+ * detected by the core), the preview they lead to, and the check and import jobs. Created by ImportView and
+ * shared with its steps.
+ */
+export function createImportWizard(): ImportWizard {
+  const jobs = useJobsStore();
+  const project = useProjectStore();
+
+  const step = ref<StepName>('file');
+  const file = ref<ImportFileRef | null>(null);
+  const settings = ref<ImportSettings>({});
+  const preview = ref<ImportPreview | null>(null);
+  const previewError = ref<ApiError | null>(null);
+  const previewLoading = ref(false);
+  const checkJobId = ref<string | null>(null);
+  const checkedWith = ref<string | null>(null);
+  const importJobId = ref<string | null>(null);
+  const historyVersion = ref(0);
+
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let requestNo = 0;
+
+  async function loadPreview(): Promise<void> {
+    if (!file.value) return;
+    const mine = ++requestNo;
+    previewLoading.value = true;
+    try {
+      const next = await call('import.preview', { fileId: file.value.id, settings: settings.value });
+      if (mine !== requestNo) return;
+      preview.value = next;
+      previewError.value = null;
+    } catch (error) {
+      if (mine === requestNo) previewError.value = toApiError(error);
+    } finally {
+      if (mine === requestNo) previewLoading.value = false;
+    }
+  }
+
+  function schedulePreview(): void {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void loadPreview();
+    }, PREVIEW_DEBOUNCE_MS);
+  }
+  onScopeDispose(() => {
+    if (timer) clearTimeout(timer);
+  });
+
+  async function chooseFile(chosen: ImportFileRef): Promise<void> {
+    file.value = chosen;
+    settings.value = {};
+    preview.value = null;
+    previewError.value = null;
+    checkJobId.value = null;
+    checkedWith.value = null;
+    importJobId.value = null;
+    await loadPreview();
+    if (preview.value) step.value = 'preview';
+  }
+
+  function update(patch: ImportSettings): void {
+    settings.value = { ...settings.value, ...patch };
+    schedulePreview();
+  }
+
+  /** A new kind offers other fields: the user's column choices and a preset of another kind no longer apply. */
+  function setKind(kind: NonNullable<ImportSettings['kind']>): void {
+    const preset = PRESETS.find((known) => known.id === preview.value?.detected.preset?.id);
+    update({ kind, mapping: {}, ...(preset && preset.kind !== kind ? { preset: null } : {}) });
+  }
+
+  function setPreset(id: string | null): void {
+    const preset = PRESETS.find((known) => known.id === id);
+    update({ preset: id, mapping: {}, ...(preset ? { kind: preset.kind } : {}) });
+  }
+
+  function setColumn(field: FieldKey, header: string | null): void {
+    update({ mapping: { ...settings.value.mapping, [field]: header } });
+  }
+
+  const findJob = (id: string | null): ImportJob | null =>
+    jobs.jobs.find((job): job is ImportJob => job.id === id && job.kind === 'import') ?? null;
+  const checkJob = computed<ImportJob | null>(() => findJob(checkJobId.value));
+  const importJob = computed<ImportJob | null>(() => findJob(importJobId.value));
+  /** The settings changed after the last check: its report no longer describes what Import would do. */
+  const checkStale = computed(() => checkedWith.value !== null && checkedWith.value !== JSON.stringify(settings.value));
+  const checkPassed = computed(
+    () =>
+      !checkStale.value &&
+      checkJob.value?.state === 'succeeded' &&
+      checkJob.value.result !== null &&
+      checkJob.value.result.stoppedBecause === null,
+  );
+
+  async function startCheck(): Promise<void> {
+    if (!file.value) return;
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+      await loadPreview();
+    }
+    checkedWith.value = JSON.stringify(settings.value);
+    const job = await jobs.start({ kind: 'import', fileId: file.value.id, settings: settings.value, dryRun: true });
+    checkJobId.value = job.id;
+  }
+
+  async function startImport(): Promise<void> {
+    if (!file.value) return;
+    const job = await jobs.start({ kind: 'import', fileId: file.value.id, settings: settings.value, dryRun: false });
+    importJobId.value = job.id;
+  }
+
+  /** Called once the import job has ended: the project's counts and the history have changed. */
+  function imported(): void {
+    historyVersion.value += 1;
+    void project.refreshCounts();
+  }
+
+  function startOver(): void {
+    file.value = null;
+    settings.value = {};
+    preview.value = null;
+    previewError.value = null;
+    checkJobId.value = null;
+    checkedWith.value = null;
+    importJobId.value = null;
+    step.value = 'file';
+  }
+
+  return reactive({
+    step,
+    file,
+    settings,
+    preview,
+    previewError,
+    previewLoading,
+    checkJob,
+    importJob,
+    checkStale,
+    checkPassed,
+    historyVersion,
+    chooseFile,
+    update,
+    setKind,
+    setPreset,
+    setColumn,
+    startCheck,
+    startImport,
+    imported,
+    startOver,
+  });
+}
+
+const KEY: InjectionKey<ImportWizard> = Symbol('import-wizard');
+
+export function provideImportWizard(): ImportWizard {
+  const wizard = createImportWizard();
+  provide(KEY, wizard);
+  return wizard;
+}
+
+export function useImportWizard(): ImportWizard {
+  const wizard = inject(KEY);
+  if (!wizard) throw new Error('useImportWizard() needs ImportView as an ancestor.');
+  return wizard;
+}
+
+/** Triggers a download of text the core produced (rejected rows) under the given name. */
+export function downloadText(fileName: string, text: string, type = 'text/csv;charset=utf-8'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
