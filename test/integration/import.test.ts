@@ -284,3 +284,64 @@ describe('import of an Excel workbook', () => {
     db.close();
   });
 });
+
+describe('import across files', () => {
+  it('merges customers from a CRM list and an orders file by id and email, keeping consent', async () => {
+    const crm = write(
+      'customers.csv',
+      [
+        'Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Accepts SMS Marketing,Phone',
+        '7001,Ann,Lee,Ann@Example.com,yes,no,+44 7700 900123',
+        '7002,Bo,Wu,bo@example.com,no,no,',
+      ].join('\n'),
+    );
+    const orders = write(
+      'orders.csv',
+      [
+        'Order ID,Order Date,Email,Product,Quantity,Price',
+        'W1,2024-05-01,ann@example.com,Mug,1,9.5',
+        'W2,2024-05-02,new@example.com,Tea,2,3',
+      ].join('\n'),
+    );
+    const db = project();
+    expect((await importFile(db, crm)).customers).toEqual({ created: 2, updated: 0 });
+    const second = await importFile(db, orders);
+    expect(second.customers).toEqual({ created: 1, updated: 1 });
+    const ann = db
+      .prepare(
+        'SELECT external_id, email, first_name, email_consent, sms_consent, phone FROM customers WHERE email = ?',
+      )
+      .get('ann@example.com');
+    expect(ann).toEqual({
+      external_id: '7001',
+      email: 'ann@example.com',
+      first_name: 'Ann',
+      email_consent: 1,
+      sms_consent: 0,
+      phone: '+447700900123',
+    });
+    const annOrders = db
+      .prepare('SELECT o.external_id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.external_id = ?')
+      .pluck()
+      .all('7001');
+    expect(annOrders).toEqual(['W1']);
+    db.close();
+  });
+
+  it('imports what the user says when the guessed encoding was wrong', async () => {
+    const db = project();
+    const wrong = await runImport(
+      db,
+      { path: GBK_ORDERS, settings: { encoding: 'windows-1252' }, dryRun: true },
+      quiet,
+    );
+    expect(wrong.encoding).toBe('windows-1252');
+    const preview = await previewImport(db, { id: 'f', name: 'gbk.csv', sizeBytes: 0 }, GBK_ORDERS, {
+      encoding: 'gb18030',
+    });
+    expect(preview.rows.flat()).toContain('苗宇怡');
+    const right = await importFile(db, GBK_ORDERS, { encoding: 'gb18030' });
+    expect(right).toMatchObject({ committed: true, encoding: 'gb18030', rows: 945 });
+    db.close();
+  });
+});
