@@ -11,6 +11,7 @@ import { dispatch, type Handlers } from './dispatch';
 import { ProjectSession } from './project-session';
 import { SettingsStore } from './settings-store';
 import { history, ImportFiles, preview, rejectedCsv } from './import-service';
+import { latestRfm, rfmCustomers } from '../analytics/rfm-runs';
 import type { ImportFileRef } from '../shared/import';
 
 /** What a door can show the user; the desktop app has real file dialogs, the browser host has none. */
@@ -164,6 +165,8 @@ export function createCore(options: CoreOptions): Core {
       return handlers['project.recent']({});
     },
     'project.counts': () => requireSession().counts(),
+    'rfm.latest': () => latestRfm(requireSession().db),
+    'rfm.customers': (query) => rfmCustomers(requireSession().db, query),
     'import.pickFile': async () => {
       const path = options.dialogs ? await options.dialogs.chooseImportFile() : null;
       return path === null ? null : importFiles.register(path);
@@ -174,6 +177,9 @@ export function createCore(options: CoreOptions): Core {
     'jobs.start': (request) => {
       const jobs = requireSession().jobs;
       if (request.kind === 'analyse-project') return jobs.start('analyse-project');
+      if (request.kind === 'rfm') {
+        return jobs.start('rfm', { analysisDate: request.analysisDate, levels: request.levels });
+      }
       const { path, ref } = importFiles.resolve(request.fileId);
       return jobs.start('import', { path, fileName: ref.name, settings: request.settings, dryRun: request.dryRun });
     },

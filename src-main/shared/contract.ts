@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errors';
+import type { RfmCustomerRow, RfmSummary } from './rfm';
 import { importSettingsSchema, type ImportFileRef, type ImportPreview, type ImportSummary } from './import';
 import {
   LOCALES,
@@ -94,9 +95,30 @@ export const contract = {
           dryRun: z.boolean().default(false),
         })
         .strict(),
+      z
+        .object({
+          kind: z.literal('rfm'),
+          /** Epoch ms; orders from then on are ignored. Default: the last order + 1 day. */
+          analysisDate: z.number().int().optional(),
+          levels: z.union([z.literal(3), z.literal(5)]).optional(),
+        })
+        .strict(),
     ]),
     ['NO_PROJECT', 'NOT_FOUND'],
   ),
+  'rfm.latest': op<RfmSummary | null>()(empty, ['NO_PROJECT']),
+  'rfm.customers': op<{ total: number; rows: RfmCustomerRow[] }>()(
+    z
+      .object({
+        runId: z.number().int().positive(),
+        segment: z.string().max(100).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    ['NO_PROJECT'],
+  ),
+
   'jobs.cancel': op<JobInfo>()(z.object({ id }).strict(), ['NO_PROJECT', 'JOB_NOT_FOUND']),
   'jobs.list': op<JobInfo[]>()(empty, ['NO_PROJECT']),
   'jobs.get': op<JobInfo>()(z.object({ id }).strict(), ['NO_PROJECT', 'JOB_NOT_FOUND']),

@@ -1,5 +1,6 @@
 /** Plain data that crosses the contract. Timestamps are epoch milliseconds (UTC). */
 import type { ImportReport } from './import';
+import type { RfmSummary } from './rfm';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -42,7 +43,7 @@ export interface TableCount {
   rows: number;
 }
 
-export const JOB_KINDS = ['analyse-project', 'import'] as const;
+export const JOB_KINDS = ['analyse-project', 'import', 'rfm'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -71,6 +72,7 @@ export interface AnalyseProjectResult {
 export interface JobResults {
   'analyse-project': AnalyseProjectResult;
   import: ImportReport;
+  rfm: RfmSummary;
 }
 
 interface JobBase {

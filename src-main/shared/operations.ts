@@ -23,6 +23,8 @@ export const OPERATION_NAMES = [
   'import.history',
   'import.rejectedCsv',
   'jobs.start',
+  'rfm.latest',
+  'rfm.customers',
   'jobs.cancel',
   'jobs.list',
   'jobs.get',

@@ -5,6 +5,7 @@ import { createCore, type Core } from '../../src-main/services/core';
 import { appRoot } from '../../src-main/services/paths';
 import type { AnalyseProjectResult, JobInfo, ProjectEntry, ProjectInfo } from '../../src-main/shared/dto';
 import type { Result } from '../../src-main/shared/errors';
+import type { RfmCustomerRow, RfmSummary } from '../../src-main/shared/rfm';
 import type { CoreEvent } from '../../src-main/shared/events';
 import { useTempDir } from '../helpers/temp';
 
@@ -135,5 +136,48 @@ describe('core services against real project files', () => {
     expect(await ok(core.dispatch('project.openDialog', {}))).toBeNull();
     expect(await ok<ProjectInfo>(core.dispatch('project.current', {}))).toMatchObject({ name: 'chosen' });
     expect(await ok(core.dispatch('app.info', {}))).toMatchObject({ door: 'desktop', nativeDialogs: true });
+  });
+});
+
+describe('RFM through the core', () => {
+  it('scores the demo customers in a worker, keeps the run and pages through its customers', async () => {
+    const core = newCore(tempDir());
+    await ok(core.dispatch('project.openDemo', {}));
+    expect(await ok(core.dispatch('rfm.latest', {}))).toBeNull();
+    const job = await ok<JobInfo>(core.dispatch('jobs.start', { kind: 'rfm', levels: 5 }));
+    await expect
+      .poll(async () => (await ok<JobInfo>(core.dispatch('jobs.get', { id: job.id }))).state, { timeout: 15_000 })
+      .toBe('succeeded');
+    const summary = await ok<RfmSummary>(core.dispatch('rfm.latest', {}));
+    // Of the demo's 180 customers, those whose every order was cancelled have nothing to score.
+    expect(summary.customers).toBe(178);
+    expect(summary.warnings.map((w) => w.code)).toContain('CUSTOMERS_WITHOUT_VALID_ORDERS');
+    expect(summary.segments.reduce((sum, s) => sum + s.customers, 0)).toBe(178);
+    expect(summary.rfGrid.flat().reduce((sum, cell) => sum + cell.customers, 0)).toBe(178);
+    const champions = summary.segments.find((s) => s.segment === 'Champions');
+    const page = await ok<{ total: number; rows: RfmCustomerRow[] }>(
+      core.dispatch('rfm.customers', { runId: summary.runId, segment: 'Champions', limit: 5 }),
+    );
+    expect(page.total).toBe(champions?.customers);
+    expect(page.rows.every((row) => row.segment === 'Champions' && row.r === 5)).toBe(true);
+    expect(page.rows.map((row) => row.monetary)).toEqual(
+      [...page.rows.map((row) => row.monetary)].sort((a, b) => b - a),
+    );
+
+    // An earlier analysis date leaves out later orders, and is kept as its own run.
+    const earlier = await ok<JobInfo>(
+      core.dispatch('jobs.start', { kind: 'rfm', levels: 3, analysisDate: Date.UTC(2011, 5, 1) }),
+    );
+    await expect
+      .poll(async () => (await ok<JobInfo>(core.dispatch('jobs.get', { id: earlier.id }))).state, { timeout: 15_000 })
+      .toBe('succeeded');
+    const second = await ok<RfmSummary>(core.dispatch('rfm.latest', {}));
+    expect(second.runId).toBeGreaterThan(summary.runId);
+    expect(second.levels).toBe(3);
+    expect(second.customers).toBeLessThan(178);
+    expect(await core.dispatch('rfm.customers', { runId: second.runId, limit: 501 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
   });
 });
