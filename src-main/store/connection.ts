@@ -28,7 +28,8 @@ function connect(path: string, options: ConnectionOptions, extra: Database.Optio
 function configure(db: Db): void {
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  // The main connection serves the UI: it must not wait long for a worker's write lock (see jobs-repo).
+  db.pragma('busy_timeout = 50');
   db.pragma('synchronous = NORMAL');
 }
 
@@ -57,6 +58,29 @@ function readHeader(path: string): Buffer {
 const HEADER_USER_VERSION = 60;
 const HEADER_APPLICATION_ID = 68;
 
+/**
+ * The ids as the header says, or, when a write-ahead log beside the file may hold a newer header (the file is
+ * open elsewhere, or the app stopped before checkpointing), as SQLite reads them through the log.
+ */
+function headerIds(
+  path: string,
+  header: Buffer,
+  options: ConnectionOptions,
+): { applicationId: number; schemaVersion: number } {
+  const applicationId = header.readUInt32BE(HEADER_APPLICATION_ID);
+  const schemaVersion = header.readUInt32BE(HEADER_USER_VERSION);
+  if (applicationId === APPLICATION_ID || !existsSync(`${path}-wal`)) return { applicationId, schemaVersion };
+  const db = connect(path, options, { readonly: true, fileMustExist: true });
+  try {
+    return {
+      applicationId: db.pragma('application_id', { simple: true }) as number,
+      schemaVersion: db.pragma('user_version', { simple: true }) as number,
+    };
+  } finally {
+    db.close();
+  }
+}
+
 function isSqliteError(error: unknown): error is Error & { code: string } {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
 }
@@ -72,7 +96,7 @@ function newerVersion(name: string, schemaVersion: number): CoreError {
  * What can be learnt from the file's header without SQLite opening it (opening may create -wal/-shm files
  * beside it). Throws a CoreError that says what is wrong and what to do.
  */
-export function inspectProjectFile(path: string): { schemaVersion: number } {
+export function inspectProjectFile(path: string, options: ConnectionOptions = {}): { schemaVersion: number } {
   const name = basename(path);
   if (!existsSync(path))
     throw new CoreError('PROJECT_NOT_FOUND', `${name} was not found. It may have been moved or deleted.`);
@@ -87,10 +111,10 @@ export function inspectProjectFile(path: string): { schemaVersion: number } {
       `${name} is not a MarketLens project (it is not a SQLite database). To bring in a CSV or Excel file, open a project and use Import.`,
     );
   }
-  if (header.readUInt32BE(HEADER_APPLICATION_ID) !== APPLICATION_ID) {
+  const { applicationId, schemaVersion } = headerIds(path, header, options);
+  if (applicationId !== APPLICATION_ID) {
     throw new CoreError('PROJECT_NOT_MARKETLENS', `${name} is a SQLite database, but not a MarketLens project.`);
   }
-  const schemaVersion = header.readUInt32BE(HEADER_USER_VERSION);
   if (schemaVersion > latestSchemaVersion()) throw newerVersion(name, schemaVersion);
   return { schemaVersion };
 }
@@ -135,7 +159,7 @@ function connectChecked(path: string, options: ConnectionOptions): Db {
 
 /** Opens an existing project read-write after every check has passed, then brings its schema up to date. */
 export function openProject(path: string, options: ConnectionOptions = {}): Db {
-  inspectProjectFile(path);
+  inspectProjectFile(path, options);
   assertWritableLocation(path);
   const db = connectChecked(path, options);
   try {
@@ -178,7 +202,7 @@ export function createProject(path: string, options: ConnectionOptions = {}, now
  * location is read-only, a read-only connection does the same job.
  */
 export function openProjectForReading(path: string, options: ConnectionOptions = {}): Db {
-  inspectProjectFile(path);
+  inspectProjectFile(path, options);
   if (isWritable(path) && isWritable(dirname(path))) return connectChecked(path, options);
   return connect(path, options, { readonly: true, fileMustExist: true });
 }
@@ -187,7 +211,8 @@ export function openProjectForReading(path: string, options: ConnectionOptions =
 export function connectWorker(path: string, options: ConnectionOptions = {}): Db {
   const db = connect(path, options, { fileMustExist: true });
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  // A worker may wait its turn behind another job's long write; it blocks nobody but itself.
+  db.pragma('busy_timeout = 120000');
   return db;
 }
 

@@ -30,8 +30,16 @@ function toJobInfo(row: JobRow): JobInfo {
   } as JobInfo;
 }
 
-/** Job rows: every state change is written, progress only when the job ends. */
-export function createJobsRepo(db: Db) {
+function isBusy(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: string }).code === 'SQLITE_BUSY';
+}
+
+/**
+ * Job rows: every state change is written, progress only when the job ends. A job in a worker may hold the
+ * project's write lock for a while (a large import), so writes that find it busy are queued and retried in
+ * order rather than blocking the main thread; reads see the queued states meanwhile.
+ */
+export function createJobsRepo(db: Db, retryMs = 100) {
   const insert = db.prepare(
     'INSERT INTO jobs (id, kind, state, params_json, created_at) VALUES (@id, @kind, @state, @params, @createdAt)',
   );
@@ -46,18 +54,45 @@ export function createJobsRepo(db: Db) {
        error_message = 'MarketLens closed before this job finished.' WHERE state IN ('queued', 'running')`,
   );
 
+  const queue: { job: JobInfo; write: () => void }[] = [];
+  const pending = new Map<string, JobInfo>();
+  let retry: NodeJS.Timeout | undefined;
+
+  const flush = (): void => {
+    retry = undefined;
+    while (queue.length > 0) {
+      const next = queue[0];
+      if (!next) break;
+      try {
+        next.write();
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        retry = setTimeout(flush, retryMs);
+        return;
+      }
+      queue.shift();
+      if (!queue.some((entry) => entry.job.id === next.job.id)) pending.delete(next.job.id);
+    }
+  };
+  const enqueue = (job: JobInfo, write: () => void): void => {
+    pending.set(job.id, { ...job });
+    queue.push({ job, write });
+    if (retry === undefined) flush();
+  };
+
   return {
     insert(job: JobInfo, params: unknown): void {
-      insert.run({
+      const row = {
         id: job.id,
         kind: job.kind,
         state: job.state,
         params: JSON.stringify(params),
         createdAt: job.createdAt,
-      });
+      };
+      enqueue(job, () => insert.run(row));
     },
     save(job: JobInfo): void {
-      update.run({
+      const row = {
         id: job.id,
         state: job.state,
         progress: job.progress,
@@ -66,14 +101,26 @@ export function createJobsRepo(db: Db) {
         result: job.result === null ? null : JSON.stringify(job.result),
         errorCode: job.error?.code ?? null,
         errorMessage: job.error?.message ?? null,
-      });
+      };
+      enqueue(job, () => update.run(row));
     },
     get(id: string): JobInfo | undefined {
+      const queued = pending.get(id);
+      if (queued) return { ...queued };
       const row = byId.get(id) as JobRow | undefined;
       return row ? toJobInfo(row) : undefined;
     },
     list(limit = 50): JobInfo[] {
-      return (recent.all(limit) as JobRow[]).map(toJobInfo);
+      const stored = (recent.all(limit) as JobRow[]).map(toJobInfo);
+      const storedIds = new Set(stored.map((job) => job.id));
+      const unsaved = [...pending.values()].filter((job) => !storedIds.has(job.id));
+      return [...unsaved, ...stored.map((job) => pending.get(job.id) ?? job)]
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .slice(0, limit);
+    },
+    /** Writes still waiting for the project's write lock. */
+    pendingWrites(): number {
+      return queue.length;
     },
     /** Jobs left queued or running by a previous session can never finish: say so. */
     failInterrupted(now = Date.now()): number {

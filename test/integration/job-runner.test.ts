@@ -159,6 +159,29 @@ describe('job runner', () => {
     db.close();
   });
 
+  it('does not block the main thread while another connection holds the write lock', async () => {
+    const { path, db } = seedProject(tempDir(), 1000);
+    const { runner } = runnerFor(path, db);
+    const other = openProject(path);
+    other.exec('BEGIN IMMEDIATE');
+    const t0 = performance.now();
+    const job = runner.start('analyse-project');
+    expect(performance.now() - t0).toBeLessThan(500);
+    // The job runs (it only reads) and its states are visible while their rows wait for the lock.
+    const done = await runner.settled(job.id);
+    expect(done.state).toBe('succeeded');
+    expect(runner.get(job.id)?.state).toBe('succeeded');
+    expect(runner.list().map((j) => j.id)).toContain(job.id);
+    expect(db.prepare('SELECT count(*) FROM jobs').pluck().get()).toBe(0);
+    other.exec('COMMIT');
+    other.close();
+    await expect
+      .poll(() => db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(job.id), { timeout: 3000 })
+      .toBe('succeeded');
+    await runner.close();
+    db.close();
+  });
+
   it('marks jobs left running by a previous session as failed', () => {
     const { db } = seedProject(tempDir(), 10);
     const repo = createJobsRepo(db);

@@ -93,6 +93,16 @@ describe('project file', () => {
     db.close();
   });
 
+  it('opens a project whose newest header is still in its write-ahead log (open elsewhere, or a crash)', () => {
+    const path = join(tempDir(), 'open.mlens');
+    const first = createProject(path);
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    const second = openProject(path);
+    expect(second.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    second.close();
+    first.close();
+  });
+
   it('refuses migrations with a gap in their numbers', () => {
     const dir = tempDir();
     writeFileSync(join(dir, '001_a.sql'), 'SELECT 1;');
