@@ -1,20 +1,31 @@
-import { BarChart, type BarSeriesOption } from 'echarts/charts';
+import { BarChart, HeatmapChart, type BarSeriesOption, type HeatmapSeriesOption } from 'echarts/charts';
 import {
   GridComponent,
+  LegendComponent,
   TooltipComponent,
+  VisualMapComponent,
   type GridComponentOption,
+  type LegendComponentOption,
   type TooltipComponentOption,
+  type VisualMapComponentOption,
 } from 'echarts/components';
 import { use, type ComposeOption } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
 // Only what the charts below use, so that the bundle carries a fraction of ECharts.
-use([CanvasRenderer, BarChart, GridComponent, TooltipComponent]);
+use([CanvasRenderer, BarChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent]);
 
 /** Charts draw at once for people who asked their system for less motion. */
 export const chartAnimation = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-export type ChartOption = ComposeOption<BarSeriesOption | GridComponentOption | TooltipComponentOption>;
+export type ChartOption = ComposeOption<
+  | BarSeriesOption
+  | HeatmapSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | TooltipComponentOption
+  | VisualMapComponentOption
+>;
 
 /** Import VChart from here, never from vue-echarts directly, so that the registration above has run. */
 export { default as VChart } from 'vue-echarts';
