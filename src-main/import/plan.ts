@@ -99,6 +99,7 @@ export async function planImport(db: Db, path: string, requested: ImportSettings
   if (found.dates?.ambiguous && !settings.dateOrder) {
     warnings.push({
       code: 'AMBIGUOUS_DATES',
+      params: { order: found.dates.order },
       message: `No date in the sample settles day/month order; reading them as ${found.dates.label}. Change it if that is wrong.`,
     });
   }
@@ -124,7 +125,11 @@ export async function planImport(db: Db, path: string, requested: ImportSettings
   const mappedHeaders = new Set(Object.values(mapping));
   const unmapped = headers.filter((h) => h && !mappedHeaders.has(h));
   if (unmapped.length > 0 && kind !== 'customer_table') {
-    warnings.push({ code: 'UNMAPPED_COLUMNS', message: `Not imported: ${unmapped.join(', ')}.` });
+    warnings.push({
+      code: 'UNMAPPED_COLUMNS',
+      params: { columns: unmapped.join(', ') },
+      message: `Not imported: ${unmapped.join(', ')}.`,
+    });
   }
   return {
     layout,

@@ -176,6 +176,7 @@ export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgr
       warnings.push({
         code: 'ANONYMOUS_ORDERS',
         share,
+        params: { count: anonymousOrders },
         message: `${Math.round(share * 100)}% of orders have no customer: they are kept as anonymous orders.`,
       });
     }
@@ -184,6 +185,7 @@ export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgr
       warnings.push({
         code: 'CANCELLATIONS',
         share: cancelledOrders / Math.max(1, orderCount),
+        params: { count: cancelledOrders },
         message: `${cancelledOrders} cancelled or refunded orders are kept and flagged; they are left out of revenue.`,
       });
     }
@@ -192,6 +194,7 @@ export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgr
       warnings.push({
         code: 'REJECTED_ROWS',
         share: rejectedShare,
+        params: { count: rejected },
         message: `${rejected} rows (${(rejectedShare * 100).toFixed(1)}%) cannot be imported; each is listed with its reason.`,
       });
     }

@@ -45,9 +45,11 @@ export interface ImportWarning {
     | 'NO_PRICES'
     | 'CANCELLATIONS'
     | 'REJECTED_ROWS';
+  /** English, with the numbers filled in; the renderer words it in the user's language from `code` and `params`. */
   message: string;
   /** Share of rows concerned, 0..1, where it applies. */
   share?: number;
+  params?: Record<string, string | number>;
 }
 
 export interface DetectedSettings {

@@ -291,9 +291,24 @@ const en = {
       AMBIGUOUS_NUMBERS: 'Numbers could be read more than one way',
       ENCODING_GUESSED: 'The encoding is a guess',
       UNMAPPED_COLUMNS: 'Some columns will not be imported',
+      NO_PRICES: 'No prices',
       NO_ORDER_ID: 'No order number',
       CANCELLATIONS: 'Cancellations and refunds',
       REJECTED_ROWS: 'Some rows will be rejected',
+    },
+    warningDetails: {
+      ANONYMOUS_ORDERS: '{percent} of orders ({count}) have no customer: they are kept as anonymous orders.',
+      AMBIGUOUS_DATES:
+        'No date in the sample settles the day/month order; they are read as {order}. Change it if that is wrong.',
+      AMBIGUOUS_NUMBERS:
+        'Amounts like 1,234 could use a thousands separator or a decimal comma: check the number format.',
+      ENCODING_GUESSED: 'The encoding was guessed. Check the preview, and change the encoding if the text looks wrong.',
+      UNMAPPED_COLUMNS: 'Not imported: {columns}.',
+      NO_ORDER_ID: 'There is no order number column: each customer’s purchases on one day become one order.',
+      NO_PRICES:
+        'There is no price column: lines are imported at price 0, so revenue and value-based analyses will be empty.',
+      CANCELLATIONS: '{count} cancelled or refunded orders are kept and flagged; they are left out of revenue.',
+      REJECTED_ROWS: '{count} rows ({percent}) cannot be imported; each is listed with its reason.',
     },
     mapping: {
       title: 'Which column holds what',
