@@ -46,7 +46,8 @@ export class ProjectSession {
       name: projectNameFromPath(this.path),
       path: this.path,
       schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
-      sizeBytes: statSync(this.path).size,
+      // Recent changes live in the write-ahead log until a checkpoint: both are the project on disk.
+      sizeBytes: statSync(this.path).size + (statSync(`${this.path}-wal`, { throwIfNoEntry: false })?.size ?? 0),
       createdAt: readCreatedAt(this.db),
       isDemo: this.isDemo,
     };

@@ -43,6 +43,8 @@ describe('core services against real project files', () => {
 
     const acme = await ok<ProjectInfo>(core.dispatch('project.create', { name: '  Acme Ltd ' }));
     expect(acme).toMatchObject({ name: 'Acme Ltd', path: join(home, 'projects', 'Acme Ltd.mlens'), isDemo: false });
+    // The schema is still in the write-ahead log: it counts as the project's size too.
+    expect(acme.sizeBytes).toBeGreaterThan(8192);
     expect(events.at(-1)).toEqual({ name: 'project.changed', payload: acme });
     await ok(core.dispatch('project.create', { name: 'Bravo' }));
     expect(await ok<ProjectInfo>(core.dispatch('project.current', {}))).toMatchObject({ name: 'Bravo' });
