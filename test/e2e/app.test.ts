@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo, TableCount } from '../../src-main/shared/dto';
-import { launchChromium, screenshot, startBrowserHost, type BrowserHost } from './support';
+import {
+  type BrowserHost,
+  launchChromium,
+  newLaptopContext,
+  screenshot,
+  startBrowserHost,
+  watchForProblems,
+} from './support';
 
 let host: BrowserHost;
 let browser: Browser;
@@ -34,18 +41,9 @@ async function newPage(): Promise<Page> {
 beforeAll(async () => {
   host = await startBrowserHost();
   browser = await launchChromium();
-  // A laptop screen; reduced motion so that charts are drawn at once and screenshots show them whole.
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    locale: 'en-US',
-    timezoneId: 'UTC',
-    reducedMotion: 'reduce',
-  });
+  context = await newLaptopContext(browser);
   page = await newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`${message.text()} (${message.location().url})`);
-  });
-  page.on('pageerror', (error) => pageProblems.push(error.message));
+  watchForProblems(page, pageProblems);
 });
 
 afterAll(async () => {

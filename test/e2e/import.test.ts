@@ -2,7 +2,15 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableCount } from '../../src-main/shared/dto';
-import { launchChromium, ROOT, screenshot, startBrowserHost, type BrowserHost } from './support';
+import {
+  type BrowserHost,
+  launchChromium,
+  newLaptopContext,
+  ROOT,
+  screenshot,
+  startBrowserHost,
+  watchForProblems,
+} from './support';
 
 const RETAIL_SAMPLE = join(ROOT, 'resources', 'demo', 'online-retail-sample.csv');
 const GBK_ORDERS = join(ROOT, '..', 'shared', 'data', 'chinese_orders', 'meal_order_info_GBK.csv');
@@ -32,18 +40,10 @@ async function upload(path: string): Promise<void> {
 beforeAll(async () => {
   host = await startBrowserHost();
   browser = await launchChromium();
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    locale: 'en-US',
-    timezoneId: 'UTC',
-    reducedMotion: 'reduce',
-  });
+  const context = await newLaptopContext(browser);
   page = await context.newPage();
   page.setDefaultTimeout(20_000);
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`${message.text()} (${message.location().url})`);
-  });
-  page.on('pageerror', (error) => pageProblems.push(error.message));
+  watchForProblems(page, pageProblems);
 });
 
 afterAll(async () => {

@@ -1,6 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot, startBrowserHost, type BrowserHost } from './support';
+import {
+  type BrowserHost,
+  launchChromium,
+  newLaptopContext,
+  screenshot,
+  startBrowserHost,
+  watchForProblems,
+} from './support';
 
 let host: BrowserHost;
 let browser: Browser;
@@ -18,18 +25,10 @@ const segmentRows = () => page.locator('.segment-table tr[data-segment]');
 beforeAll(async () => {
   host = await startBrowserHost();
   browser = await launchChromium();
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    locale: 'en-US',
-    timezoneId: 'UTC',
-    reducedMotion: 'reduce',
-  });
+  const context = await newLaptopContext(browser);
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`${message.text()} (${message.location().url})`);
-  });
-  page.on('pageerror', (error) => pageProblems.push(error.message));
+  watchForProblems(page, pageProblems);
 });
 
 afterAll(async () => {
