@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CoreError } from '../shared/errors';
 import type { ImportFileRef, ImportPreview, ImportReport, ImportSettings, RejectedRow } from '../shared/import';
@@ -42,12 +42,6 @@ function deferIndexes(db: Db, table: string | null, fileBytes: number): string[]
     .all(table) as { name: string; sql: string }[];
   for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
   return indexes.map((index) => index.sql);
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 export async function previewImport(
@@ -122,7 +116,7 @@ export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgr
         )
         .run(
           fileName,
-          await sha256File(request.path),
+          '',
           plan.kind,
           plan.layout.encoding?.encoding ?? null,
           plan.preset?.id ?? null,
@@ -148,7 +142,8 @@ export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgr
       insertReject.run(importId, row, reason, JSON.stringify(values));
     };
 
-    for await (const batch of readRecords(request.path, plan.layout)) {
+    const hash = createHash('sha256');
+    for await (const batch of readRecords(request.path, plan.layout, (bytes) => hash.update(bytes))) {
       ctx.throwIfCancelled();
       for (let i = 0; i < batch.records.length; i++) {
         const rowNo = batch.firstRecord + i;
@@ -205,8 +200,9 @@ export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgr
     const commit = !request.dryRun && stoppedBecause === null;
     if (commit) {
       db.prepare(
-        `UPDATE imports SET rows_total = ?, rows_imported = ?, rows_rejected = ?, finished_at = ? WHERE id = ?`,
-      ).run(rows, rows - rejected, rejected, Date.now(), importId);
+        `UPDATE imports SET source_hash = ?, rows_total = ?, rows_imported = ?, rows_rejected = ?, finished_at = ?
+         WHERE id = ?`,
+      ).run(hash.digest('hex'), rows, rows - rejected, rejected, Date.now(), importId);
       saveSettings(db, plan.shape, settingsOf(plan));
       db.exec('COMMIT');
     } else {

@@ -161,12 +161,21 @@ async function sampleXlsx(path: string, name: string, overrides: LayoutOverrides
   }
 }
 
-/** Streams every record of the file in batches, header rows included, with progress by bytes read. */
-export async function* readRecords(path: string, layout: SourceLayout): AsyncGenerator<RecordBatch> {
+/**
+ * Streams every record of the file in batches, header rows included, with progress by bytes read. `onBytes` sees
+ * every byte of the file once (the import hashes it on the way instead of reading the file twice).
+ */
+export async function* readRecords(
+  path: string,
+  layout: SourceLayout,
+  onBytes: (bytes: Uint8Array) => void = () => undefined,
+): AsyncGenerator<RecordBatch> {
   const name = basename(path);
   if (layout.format === 'xlsx') {
     try {
-      const workbook = openXlsx(readFileSync(path));
+      const bytes = readFileSync(path);
+      onBytes(bytes);
+      const workbook = openXlsx(bytes);
       let next = 1;
       for await (const batch of workbook.rows(layout.sheet ?? undefined)) {
         const records = batch.map((row) => row.cells.map(xlsxCellText));
@@ -186,6 +195,7 @@ export async function* readRecords(path: string, layout: SourceLayout): AsyncGen
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
       read += (chunk as Buffer).length;
+      onBytes(chunk as Buffer);
       const records = parser.push(decoder.decode(chunk as Buffer));
       if (records.length === 0) continue;
       yield { records, firstRecord: next, progress: read / size };
