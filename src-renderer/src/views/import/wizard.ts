@@ -91,7 +91,8 @@ export function createImportWizard(): ImportWizard {
     if (timer) clearTimeout(timer);
   });
 
-  async function chooseFile(chosen: ImportFileRef): Promise<void> {
+  /** Forgets everything about the previous file. */
+  function reset(chosen: ImportFileRef | null): void {
     file.value = chosen;
     settings.value = {};
     preview.value = null;
@@ -99,6 +100,10 @@ export function createImportWizard(): ImportWizard {
     checkJobId.value = null;
     checkedWith.value = null;
     importJobId.value = null;
+  }
+
+  async function chooseFile(chosen: ImportFileRef): Promise<void> {
+    reset(chosen);
     await loadPreview();
     if (preview.value) step.value = 'preview';
   }
@@ -162,13 +167,7 @@ export function createImportWizard(): ImportWizard {
   }
 
   function startOver(): void {
-    file.value = null;
-    settings.value = {};
-    preview.value = null;
-    previewError.value = null;
-    checkJobId.value = null;
-    checkedWith.value = null;
-    importJobId.value = null;
+    reset(null);
     step.value = 'file';
   }
 
