@@ -1,23 +1,17 @@
-import type { RfmCustomerRow, RfmSummary } from '../shared/rfm';
+import { CoreError } from '../shared/errors';
+import type { RfmCustomerRow, RfmMovement, RfmRunInfo, RfmRunOptions, RfmSummary } from '../shared/rfm';
 import type { Db } from '../store/connection';
-import { computeRfm, type RfmLevels } from './rfm';
-
-export interface RfmRunOptions {
-  analysisDate?: number | undefined;
-  levels?: RfmLevels | undefined;
-}
+import { computeRfm } from './rfm';
 
 /** Computes RFM and keeps it: one run row with its summary, one score row per customer, in one transaction. */
 export function runRfm(db: Db, options: RfmRunOptions, now = Date.now()): RfmSummary {
-  const result = computeRfm(db, {
-    ...(options.analysisDate !== undefined ? { analysisDate: options.analysisDate } : {}),
-    ...(options.levels !== undefined ? { levels: options.levels } : {}),
-  });
+  const result = computeRfm(db, options);
   const summary: Omit<RfmSummary, 'runId'> = {
     createdAt: now,
     analysisDate: options.analysisDate ?? null,
     snapshot: result.snapshot,
     levels: result.levels,
+    options,
     customers: result.customers.customerId.length,
     segments: result.segments,
     rfGrid: result.rfGrid,
@@ -52,10 +46,56 @@ export function runRfm(db: Db, options: RfmRunOptions, now = Date.now()): RfmSum
   })();
 }
 
+type RunRow = { id: number; summary_json: string };
+
+const toSummary = (row: RunRow): RfmSummary => ({
+  runId: row.id,
+  ...(JSON.parse(row.summary_json) as Omit<RfmSummary, 'runId'>),
+});
+
 export function latestRfm(db: Db): RfmSummary | null {
-  const row = db.prepare('SELECT id, summary_json FROM rfm_runs ORDER BY id DESC LIMIT 1').get() as
-    { id: number; summary_json: string } | undefined;
-  return row ? { runId: row.id, ...(JSON.parse(row.summary_json) as Omit<RfmSummary, 'runId'>) } : null;
+  const row = db.prepare('SELECT id, summary_json FROM rfm_runs ORDER BY id DESC LIMIT 1').get() as RunRow | undefined;
+  return row ? toSummary(row) : null;
+}
+
+export function rfmRun(db: Db, runId: number): RfmSummary {
+  const row = db.prepare('SELECT id, summary_json FROM rfm_runs WHERE id = ?').get(runId) as RunRow | undefined;
+  if (!row) throw new CoreError('NOT_FOUND', 'That RFM analysis no longer exists.');
+  return toSummary(row);
+}
+
+const RUN_INFO = `SELECT r.id AS runId, r.created_at AS createdAt, r.analysis_date AS analysisDate,
+  r.snapshot_at AS snapshot, r.levels, (SELECT count(*) FROM rfm_scores s WHERE s.run_id = r.id) AS customers
+  FROM rfm_runs r`;
+
+/** Every analysis kept in the project, newest first. */
+export function listRfmRuns(db: Db): RfmRunInfo[] {
+  return db.prepare(`${RUN_INFO} ORDER BY r.id DESC`).all() as RfmRunInfo[];
+}
+
+function runInfo(db: Db, runId: number): RfmRunInfo {
+  const info = db.prepare(`${RUN_INFO} WHERE r.id = ?`).get(runId) as RfmRunInfo | undefined;
+  if (!info) throw new CoreError('NOT_FOUND', 'That RFM analysis no longer exists.');
+  return info;
+}
+
+/** Customers counted by their segment in one analysis and in another (null: not scored in that one). */
+export function rfmMovement(db: Db, fromRunId: number, toRunId: number): RfmMovement {
+  const from = runInfo(db, fromRunId);
+  const to = runInfo(db, toRunId);
+  const flows = db
+    .prepare(
+      `SELECT a.segment AS "from", b.segment AS "to", count(*) AS customers
+       FROM rfm_scores a LEFT JOIN rfm_scores b ON b.run_id = :to AND b.customer_id = a.customer_id
+       WHERE a.run_id = :from GROUP BY 1, 2
+       UNION ALL
+       SELECT NULL, b.segment, count(*) FROM rfm_scores b
+       WHERE b.run_id = :to AND b.customer_id NOT IN (SELECT customer_id FROM rfm_scores WHERE run_id = :from)
+       GROUP BY 2
+       ORDER BY customers DESC`,
+    )
+    .all({ from: fromRunId, to: toRunId }) as RfmMovement['flows'];
+  return { from, to, flows };
 }
 
 export function rfmCustomers(

@@ -5,6 +5,7 @@
  */
 import { CoreError } from '../shared/errors';
 import type { Db } from '../store/connection';
+import { validOrdersCte } from './valid-orders';
 
 const DAY_MS = 86_400_000;
 
@@ -34,6 +35,8 @@ export interface RfmOptions {
   breaks?: RfmBreaks;
   /** Ordered rules, first match wins. Default: DEFAULT_SEGMENT_MAP. */
   segmentMap?: readonly SegmentRule[];
+  /** Monetary value after subtracting each order's refunds. Default false (as the reference). */
+  netOfRefunds?: boolean;
   /** The name given to customers no rule matches. */
   unmatchedSegment?: string;
 }
@@ -126,32 +129,22 @@ interface CustomerAggregate {
   monetary: number;
 }
 
-/**
- * Valid lines: completed orders of a known customer, quantity > 0 and unit price > 0. Orders are summed first so
- * that frequency is a plain count (no DISTINCT over half a million lines).
- */
-const AGGREGATE_SQL = `
-  WITH valid_orders AS (
-    SELECT o.customer_id, o.ordered_at, sum(l.quantity * l.unit_price) AS amount
-    FROM orders o
-    JOIN order_lines l ON l.order_id = o.id
-    WHERE o.status = 'completed' AND o.customer_id IS NOT NULL AND o.ordered_at < :before
-      AND l.quantity > 0 AND l.unit_price > 0
-    GROUP BY o.id
-  )
+/** Per customer over the valid orders (valid-orders.ts): the last order, the order count and their value. */
+function aggregateSql(netOfRefunds: boolean): string {
+  return `
+  WITH ${validOrdersCte({ requireCustomer: true, netOfRefunds })}
   SELECT c.id AS customer_id, c.external_id, max(v.ordered_at) AS last_order_at, count(*) AS frequency,
          sum(v.amount) AS monetary
   FROM valid_orders v
   JOIN customers c ON c.id = v.customer_id
   GROUP BY c.id`;
+}
 
 const CUSTOMERS_WITHOUT_VALID_ORDERS_SQL = `
+  WITH ${validOrdersCte({ requireCustomer: true })}
   SELECT count(*) AS n FROM customers c
   WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.ordered_at < :before)
-    AND NOT EXISTS (
-      SELECT 1 FROM orders o JOIN order_lines l ON l.order_id = o.id
-      WHERE o.customer_id = c.id AND o.status = 'completed' AND o.ordered_at < :before
-        AND l.quantity > 0 AND l.unit_price > 0)`;
+    AND c.id NOT IN (SELECT customer_id FROM valid_orders)`;
 
 const CANONICAL_INTEGER = /^-?(0|[1-9]\d{0,14})$/;
 
@@ -273,8 +266,8 @@ function segmentOf(
   return rule?.segment ?? unmatched;
 }
 
-function loadAggregates(db: Db, before: number): CustomerAggregate[] {
-  const rows = db.prepare(AGGREGATE_SQL).all({ before }) as CustomerAggregate[];
+function loadAggregates(db: Db, before: number, netOfRefunds: boolean): CustomerAggregate[] {
+  const rows = db.prepare(aggregateSql(netOfRefunds)).all({ before }) as CustomerAggregate[];
   return rows.sort((a, b) => compareExternalIds(a.external_id, b.external_id));
 }
 
@@ -418,7 +411,7 @@ export function computeRfm(db: Db, options: RfmOptions = {}): RfmResult {
   const levels = options.levels ?? 5;
   validateOptions(options, levels);
   const before = options.analysisDate ?? Number.MAX_SAFE_INTEGER;
-  const rows = loadAggregates(db, before);
+  const rows = loadAggregates(db, before, options.netOfRefunds ?? false);
   const warnings: RfmWarning[] = [];
   const withoutValid = countCustomersWithoutValidOrders(db, before);
   if (withoutValid > 0)

@@ -12,6 +12,12 @@ Usage:
                    [--kind order-lines|orders|customers|products|table] [--preset NAME]
                    [--mapping mapping.json] [--encoding NAME] [--dry-run]
                                           Import a CSV/TSV/TXT/XLSX export; detects kind, preset and encoding
+  marketlens rfm --project <p.mlens> [--levels 5|3] [--analysis-date YYYY-MM-DD] [--out rfm.csv]
+                                          Recency, frequency, monetary scores and segments for every customer
+  marketlens segment create --project <p.mlens> --name NAME --rules rules.json
+                                          Save a rule-based segment (rules: {"combinator":"and","rules":[…]})
+  marketlens cluster --project <p.mlens> [--k 4] [--features recency,frequency,monetary] [--seed 0] [--sweep]
+                                          k-means clusters of customers (--sweep also fits k = 2..10)
   marketlens serve [<file>] [--port N]    Serve the app in your browser on 127.0.0.1, optionally opening <file>
                    [--dir <folder>]       Folder for new projects (default ~/MarketLens)
 
@@ -39,6 +45,15 @@ function parse(argv: string[]) {
         mapping: { type: 'string' },
         encoding: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        levels: { type: 'string' },
+        out: { type: 'string' },
+        'analysis-date': { type: 'string' },
+        name: { type: 'string' },
+        rules: { type: 'string' },
+        k: { type: 'string' },
+        features: { type: 'string' },
+        seed: { type: 'string' },
+        sweep: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -77,6 +92,23 @@ export async function main(argv: string[]): Promise<number> {
         encoding: values.encoding,
         dryRun: values['dry-run'],
       },
+      out,
+    );
+  } else if (command === 'rfm') {
+    await (
+      await import('./analysis-commands')
+    ).rfmCommand(
+      { project: values.project, levels: values.levels, out: values.out, analysisDate: values['analysis-date'] },
+      out,
+    );
+  } else if (command === 'segment' && subcommand === 'create') {
+    (await import('./analysis-commands')).segmentCreateCommand(
+      { project: values.project, name: values.name, rules: values.rules },
+      out,
+    );
+  } else if (command === 'cluster') {
+    (await import('./analysis-commands')).clusterCommand(
+      { project: values.project, k: values.k, features: values.features, seed: values.seed, sweep: values.sweep },
       out,
     );
   } else if (command === 'serve') {

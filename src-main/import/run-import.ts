@@ -1,3 +1,4 @@
+import { rebuildCustomerMetrics } from '../analytics/customer-metrics';
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -204,6 +205,8 @@ export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgr
          WHERE id = ?`,
       ).run(hash.digest('hex'), rows, rows - rejected, rejected, Date.now(), importId);
       saveSettings(db, plan.shape, settingsOf(plan));
+      ctx.progress(0.99, 'customer_metrics');
+      rebuildCustomerMetrics(db);
       db.exec('COMMIT');
     } else {
       db.exec('ROLLBACK');

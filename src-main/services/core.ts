@@ -11,7 +11,20 @@ import { dispatch, type Handlers } from './dispatch';
 import { ProjectSession } from './project-session';
 import { SettingsStore } from './settings-store';
 import { history, ImportFiles, preview, rejectedCsv } from './import-service';
-import { latestRfm, rfmCustomers } from '../analytics/rfm-runs';
+import { latestRfm, listRfmRuns, rfmCustomers, rfmMovement, rfmRun } from '../analytics/rfm-runs';
+import { DEFAULT_SEGMENT_MAP } from '../analytics/rfm';
+import { cachedDashboard } from '../analytics/dashboard';
+import {
+  deleteSegment,
+  fieldValues,
+  listSegments,
+  previewSegment,
+  saveSegment,
+  segmentMembers,
+  snapshotSegment,
+} from '../analytics/segments';
+import { clusterRun, latestClusters, renameCluster } from '../analytics/clusters';
+import { customerDetail, searchCustomers } from '../analytics/customers';
 import type { ImportFileRef } from '../shared/import';
 
 /** What a door can show the user; the desktop app has real file dialogs, the browser host has none. */
@@ -167,6 +180,42 @@ export function createCore(options: CoreOptions): Core {
     'project.counts': () => requireSession().counts(),
     'rfm.latest': () => latestRfm(requireSession().db),
     'rfm.customers': (query) => rfmCustomers(requireSession().db, query),
+    'rfm.runs': () => listRfmRuns(requireSession().db),
+    'rfm.get': ({ runId }) => rfmRun(requireSession().db, runId),
+    'rfm.movement': ({ fromRunId, toRunId }) => rfmMovement(requireSession().db, fromRunId, toRunId),
+    'rfm.defaultMap': () =>
+      DEFAULT_SEGMENT_MAP.map(({ segment, r, f, m, fm }) => ({
+        segment,
+        ...(r && { r: [...r] }),
+        ...(f && { f: [...f] }),
+        ...(m && { m: [...m] }),
+        ...(fm && { fm: [...fm] }),
+      })),
+    'dashboard.get': () => cachedDashboard(requireSession().db),
+    'segments.values': ({ field, search }) => fieldValues(requireSession().db, field, search),
+    'segments.preview': ({ rules }) => previewSegment(requireSession().db, rules),
+    'segments.list': () => listSegments(requireSession().db),
+    'segments.save': (draft) => saveSegment(requireSession().db, draft),
+    'segments.delete': ({ id }) => {
+      deleteSegment(requireSession().db, id);
+      return null;
+    },
+    'segments.snapshot': ({ id }) => snapshotSegment(requireSession().db, id),
+    'segments.members': (query) => segmentMembers(requireSession().db, query),
+    'clusters.latest': () => latestClusters(requireSession().db),
+    'clusters.rename': ({ runId, cluster, name }) => renameCluster(requireSession().db, runId, cluster, name),
+    'clusters.toSegment': ({ runId, cluster, name }) => {
+      const db = requireSession().db;
+      if (!clusterRun(db, runId).clusters[cluster])
+        throw new CoreError('NOT_FOUND', 'That cluster is not in this clustering run.');
+      return saveSegment(db, {
+        name,
+        kind: 'cluster',
+        rules: { combinator: 'and', rules: [{ field: 'cluster', op: 'in', runId, clusters: [cluster] }] },
+      });
+    },
+    'customers.search': (query) => searchCustomers(requireSession().db, query),
+    'customers.get': ({ id }) => customerDetail(requireSession().db, id),
     'import.pickFile': async () => {
       const path = options.dialogs ? await options.dialogs.chooseImportFile() : null;
       return path === null ? null : importFiles.register(path);
@@ -176,9 +225,9 @@ export function createCore(options: CoreOptions): Core {
     'import.rejectedCsv': ({ importId }) => rejectedCsv(requireSession().db, importId),
     'jobs.start': (request) => {
       const jobs = requireSession().jobs;
-      if (request.kind === 'analyse-project') return jobs.start('analyse-project');
-      if (request.kind === 'rfm') {
-        return jobs.start('rfm', { analysisDate: request.analysisDate, levels: request.levels });
+      if (request.kind !== 'import') {
+        const { kind, ...params } = request;
+        return jobs.start(kind, params);
       }
       const { path, ref } = importFiles.resolve(request.fileId);
       return jobs.start('import', { path, fileName: ref.name, settings: request.settings, dryRun: request.dryRun });

@@ -1,6 +1,23 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errors';
-import type { RfmCustomerRow, RfmSummary } from './rfm';
+import { CLUSTER_FEATURES, type ClusterSummary } from './clusters';
+import { CUSTOMER_SORTS, type CustomerDetail, type CustomerListRow } from './customers';
+import type { Dashboard } from './dashboard';
+import {
+  rfmOptionsSchema,
+  type RfmCustomerRow,
+  type RfmMovement,
+  type RfmRunInfo,
+  type RfmSummary,
+  type SegmentRuleDto,
+} from './rfm';
+import {
+  ruleGroupSchema,
+  type FieldValue,
+  type SegmentCustomerRow,
+  type SegmentInfo,
+  type SegmentPreview,
+} from './segments';
 import { importSettingsSchema, type ImportFileRef, type ImportPreview, type ImportSummary } from './import';
 import {
   LOCALES,
@@ -26,6 +43,9 @@ function op<Output>() {
 
 const empty = z.object({}).strict();
 const id = z.string().min(1).max(200);
+const rowId = z.number().int().positive();
+const page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) };
+const segmentName = z.string().trim().min(1).max(80);
 
 const PROJECT_OPEN_ERRORS = [
   'PROJECT_NOT_FOUND',
@@ -95,29 +115,87 @@ export const contract = {
           dryRun: z.boolean().default(false),
         })
         .strict(),
+      rfmOptionsSchema.extend({ kind: z.literal('rfm') }).strict(),
       z
         .object({
-          kind: z.literal('rfm'),
-          /** Epoch ms; orders from then on are ignored. Default: the last order + 1 day. */
-          analysisDate: z.number().int().optional(),
-          levels: z.union([z.literal(3), z.literal(5)]).optional(),
+          kind: z.literal('cluster'),
+          features: z.array(z.enum(CLUSTER_FEATURES)).min(1).max(CLUSTER_FEATURES.length),
+          k: z.number().int().min(2).max(20),
+          sweep: z.boolean().default(true),
+          seed: z.number().int().min(0).default(0),
+          restarts: z.number().int().min(1).max(20).default(10),
+          log: z.boolean().default(true),
         })
         .strict(),
+      z.object({ kind: z.literal('dashboard') }).strict(),
     ]),
     ['NO_PROJECT', 'NOT_FOUND'],
   ),
   'rfm.latest': op<RfmSummary | null>()(empty, ['NO_PROJECT']),
   'rfm.customers': op<{ total: number; rows: RfmCustomerRow[] }>()(
+    z.object({ runId: rowId, segment: z.string().max(100).optional(), ...page }).strict(),
+    ['NO_PROJECT'],
+  ),
+  'rfm.runs': op<RfmRunInfo[]>()(empty, ['NO_PROJECT']),
+  'rfm.get': op<RfmSummary>()(z.object({ runId: rowId }).strict(), ['NO_PROJECT', 'NOT_FOUND']),
+  'rfm.movement': op<RfmMovement>()(z.object({ fromRunId: rowId, toRunId: rowId }).strict(), [
+    'NO_PROJECT',
+    'NOT_FOUND',
+  ]),
+  /** The map from score patterns to segment names that analyses use unless the user edits it. */
+  'rfm.defaultMap': op<SegmentRuleDto[]>()(empty, []),
+
+  /** The kept dashboard, or null when there is none or an import has made it stale (start a dashboard job). */
+  'dashboard.get': op<Dashboard | null>()(empty, ['NO_PROJECT']),
+
+  'segments.values': op<FieldValue[]>()(
     z
       .object({
-        runId: z.number().int().positive(),
-        segment: z.string().max(100).optional(),
-        offset: z.number().int().min(0).default(0),
-        limit: z.number().int().min(1).max(500).default(100),
+        field: z.enum(['country', 'city', 'productsBought', 'categoriesBought', 'rfmSegment']),
+        search: z.string().max(100).default(''),
       })
       .strict(),
     ['NO_PROJECT'],
   ),
+  'segments.preview': op<SegmentPreview>()(z.object({ rules: ruleGroupSchema }).strict(), ['NO_PROJECT']),
+  'segments.list': op<SegmentInfo[]>()(empty, ['NO_PROJECT']),
+  'segments.save': op<SegmentInfo>()(
+    z
+      .object({
+        id: rowId.optional(),
+        name: segmentName,
+        description: z.string().trim().max(500).default(''),
+        rules: ruleGroupSchema,
+      })
+      .strict(),
+    ['NO_PROJECT', 'NOT_FOUND', 'SEGMENT_EXISTS'],
+  ),
+  'segments.delete': op<null>()(z.object({ id: rowId }).strict(), ['NO_PROJECT', 'NOT_FOUND']),
+  /** Freezes the segment's current members as a dated snapshot. */
+  'segments.snapshot': op<SegmentInfo>()(z.object({ id: rowId }).strict(), ['NO_PROJECT', 'NOT_FOUND']),
+  'segments.members': op<{ total: number; rows: SegmentCustomerRow[] }>()(
+    z.object({ id: rowId, snapshotId: rowId.optional(), ...page }).strict(),
+    ['NO_PROJECT', 'NOT_FOUND'],
+  ),
+
+  'clusters.latest': op<ClusterSummary | null>()(empty, ['NO_PROJECT']),
+  /** An empty name brings back the suggested one. */
+  'clusters.rename': op<ClusterSummary>()(
+    z.object({ runId: rowId, cluster: z.number().int().min(0), name: z.string().trim().max(80) }).strict(),
+    ['NO_PROJECT', 'NOT_FOUND'],
+  ),
+  'clusters.toSegment': op<SegmentInfo>()(
+    z.object({ runId: rowId, cluster: z.number().int().min(0), name: segmentName }).strict(),
+    ['NO_PROJECT', 'NOT_FOUND', 'SEGMENT_EXISTS'],
+  ),
+
+  'customers.search': op<{ total: number; rows: CustomerListRow[] }>()(
+    z
+      .object({ search: z.string().max(200).default(''), sort: z.enum(CUSTOMER_SORTS).default('revenue'), ...page })
+      .strict(),
+    ['NO_PROJECT'],
+  ),
+  'customers.get': op<CustomerDetail>()(z.object({ id: rowId }).strict(), ['NO_PROJECT', 'NOT_FOUND']),
 
   'jobs.cancel': op<JobInfo>()(z.object({ id }).strict(), ['NO_PROJECT', 'JOB_NOT_FOUND']),
   'jobs.list': op<JobInfo[]>()(empty, ['NO_PROJECT']),

@@ -1,5 +1,7 @@
 /** Plain data that crosses the contract. Timestamps are epoch milliseconds (UTC). */
 import type { ImportReport } from './import';
+import type { ClusterSummary } from './clusters';
+import type { Dashboard } from './dashboard';
 import type { RfmSummary } from './rfm';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
@@ -43,7 +45,7 @@ export interface TableCount {
   rows: number;
 }
 
-export const JOB_KINDS = ['analyse-project', 'import', 'rfm'] as const;
+export const JOB_KINDS = ['analyse-project', 'import', 'rfm', 'cluster', 'dashboard'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -73,6 +75,8 @@ export interface JobResults {
   'analyse-project': AnalyseProjectResult;
   import: ImportReport;
   rfm: RfmSummary;
+  cluster: ClusterSummary;
+  dashboard: Dashboard;
 }
 
 interface JobBase {

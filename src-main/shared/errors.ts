@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'JOB_NOT_FOUND',
   'IMPORT_UNREADABLE',
   'IMPORT_MAPPING_INCOMPLETE',
+  'SEGMENT_EXISTS',
   'INTERNAL',
 ] as const;
 

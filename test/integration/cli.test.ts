@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import { useTempDir } from '../helpers/temp';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/marketlens.mjs', import.meta.url));
+const demoSample = fileURLToPath(new URL('../../resources/demo/online-retail-sample.csv', import.meta.url));
 const tempDir = useTempDir();
 
 /** Runs the installed CLI as a user would, returning exit code and both streams. */
@@ -85,4 +86,50 @@ describe('marketlens CLI', () => {
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toMatch(/--port must be a number/);
   });
+
+  it('scores RFM, saves a rule segment and clusters customers of a project', async () => {
+    const dir = tempDir();
+    const project = join(dir, 'demo.mlens');
+    await marketlens(['project', 'create', project], dir);
+    expect((await marketlens(['import', demoSample, '--project', project], dir)).code).toBe(0);
+
+    const out = join(dir, 'rfm.csv');
+    const rfm = await marketlens(['rfm', '--project', project, '--out', out, '--json'], dir);
+    expect(rfm.code).toBe(0);
+    const summary = JSON.parse(rfm.stdout) as { customers: number; segments: Record<string, number> };
+    expect(Object.values(summary.segments).reduce((a, b) => a + b, 0)).toBe(summary.customers);
+    const [header, ...rows] = readFileSync(out, 'utf8').trim().split('\r\n');
+    expect(header).toBe('customer_id,recency,frequency,monetary,r,f,m,segment');
+    expect(rows).toHaveLength(summary.customers);
+
+    const rules = join(dir, 'rules.json');
+    writeFileSync(rules, JSON.stringify({ combinator: 'and', rules: [{ field: 'orders', op: 'ge', value: 2 }] }));
+    const segment = await marketlens(
+      ['segment', 'create', '--project', project, '--name', 'Repeat', '--rules', rules, '--json'],
+      dir,
+    );
+    expect(segment.code).toBe(0);
+    const repeat = rows.filter((row) => Number(row.split(',')[2]) >= 2).length;
+    expect(JSON.parse(segment.stdout)).toEqual({ id: 1, name: 'Repeat', members: repeat });
+
+    writeFileSync(rules, JSON.stringify({ combinator: 'and', rules: [{ field: 'orders', op: 'over', value: 2 }] }));
+    const bad = await marketlens(['segment', 'create', '--project', project, '--name', 'Bad', '--rules', rules], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/is not a rule group/);
+
+    const cluster = await marketlens(['cluster', '--project', project, '--k', '3', '--seed', '1', '--json'], dir);
+    expect(cluster.code).toBe(0);
+    const clusters = JSON.parse(cluster.stdout) as {
+      sizes: number[];
+      inertia: number;
+      silhouette: number;
+      profiles: unknown[];
+    };
+    expect(clusters.sizes.reduce((a, b) => a + b, 0)).toBe(summary.customers);
+    expect(clusters.profiles).toHaveLength(3);
+    expect(clusters.silhouette).toBeGreaterThan(0.2);
+
+    const tooMany = await marketlens(['cluster', '--project', project, '--k', '30'], dir);
+    expect(tooMany).toMatchObject({ code: 2 });
+  }, 60_000);
 });

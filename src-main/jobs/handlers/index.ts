@@ -1,6 +1,8 @@
 import type { JobKind, JobResults } from '../../shared/dto';
 import type { JobHandler } from '../context';
 import { analyseProject } from './analyse-project';
+import { cluster } from './cluster';
+import { dashboard } from './dashboard';
 import { importFile } from './import';
 import { rfm } from './rfm';
 
@@ -9,4 +11,6 @@ export const JOB_HANDLERS: { [K in JobKind]: JobHandler<unknown, JobResults[K]> 
   'analyse-project': analyseProject,
   import: importFile,
   rfm,
+  cluster,
+  dashboard,
 };

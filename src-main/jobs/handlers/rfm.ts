@@ -1,5 +1,5 @@
-import { runRfm, type RfmRunOptions } from '../../analytics/rfm-runs';
-import type { RfmSummary } from '../../shared/rfm';
+import { runRfm } from '../../analytics/rfm-runs';
+import type { RfmRunOptions, RfmSummary } from '../../shared/rfm';
 import type { JobContext } from '../context';
 
 /** RFM in a worker: a million customers' scores are written without holding up the window. */
