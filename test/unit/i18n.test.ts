@@ -57,7 +57,9 @@ describe('interface messages', () => {
       const params = Object.fromEntries(placeholders(source).map((name) => [name, `<${name}>`]));
       const forms = source.split(' | ');
       forms.forEach((form, index) => {
-        const rendered = forms.length > 1 ? i18n.global.t(key, params, index + 1) : i18n.global.t(key, params);
+        // "one | many" is chosen by 1, 2; "none | one | many" by 0, 1, 2 (vue-i18n's default plural rule).
+        const count = forms.length === 3 ? index : index + 1;
+        const rendered = forms.length > 1 ? i18n.global.t(key, params, count) : i18n.global.t(key, params);
         expect(rendered, key).toBe(form.replace(/\{(\w+)\}/g, '<$1>'));
       });
     }
