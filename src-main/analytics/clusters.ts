@@ -199,6 +199,7 @@ export function runClusters(db: Db, options: ClusterOptions, ctx: ClusterProgres
       }).map(({ k, inertia, silhouette: score }) => ({ k, inertia, silhouette: score }))
     : null;
   ctx.throwIfCancelled();
+  ctx.progress(0.02 + share, 'fit');
   const result = kmeans(matrix, { ...fit, k: options.k });
   ctx.progress(0.9, 'profiles');
   const score = silhouette(matrix, result.assignments, silhouetteOptions);

@@ -26,6 +26,7 @@ export function compileFor(db: Db, rules: RuleGroup): CompiledRules {
 export function previewSegment(db: Db, rules: RuleGroup, sampleSize = 20): SegmentPreview {
   const started = performance.now();
   const { where, params } = compileFor(db, rules);
+  const reference = referenceTime(db);
   const counted = db
     .prepare(`SELECT count(*) AS members, coalesce(sum(m.revenue), 0) AS revenue FROM ${SEGMENT_FROM} WHERE ${where}`)
     .get(...params) as { members: number; revenue: number };
@@ -35,7 +36,13 @@ export function previewSegment(db: Db, rules: RuleGroup, sampleSize = 20): Segme
     )
     .all(...params, sampleSize) as SegmentCustomerRow[];
   const customers = db.prepare('SELECT count(*) FROM customers').pluck().get() as number;
-  return { ...counted, customers, sample, milliseconds: Math.round(performance.now() - started) };
+  return {
+    ...counted,
+    customers,
+    sample,
+    milliseconds: Math.round(performance.now() - started),
+    referenceTime: reference,
+  };
 }
 
 /** Customer ids of the rule's members, in id order (for snapshots, campaigns and exports). */

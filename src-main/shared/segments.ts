@@ -159,6 +159,8 @@ export interface SegmentPreview {
   sample: SegmentCustomerRow[];
   /** How long the count took, so the builder can show that it is live. */
   milliseconds: number;
+  /** The latest order (epoch ms), which "within the last N days" counts back from. */
+  referenceTime: number;
 }
 
 export interface SegmentInfo {

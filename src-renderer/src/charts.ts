@@ -1,4 +1,17 @@
-import { BarChart, HeatmapChart, type BarSeriesOption, type HeatmapSeriesOption } from 'echarts/charts';
+import {
+  BarChart,
+  GraphChart,
+  HeatmapChart,
+  LineChart,
+  SankeyChart,
+  ScatterChart,
+  type BarSeriesOption,
+  type GraphSeriesOption,
+  type HeatmapSeriesOption,
+  type LineSeriesOption,
+  type SankeySeriesOption,
+  type ScatterSeriesOption,
+} from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
@@ -13,14 +26,30 @@ import { use, type ComposeOption } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
 // Only what the charts below use, so that the bundle carries a fraction of ECharts.
-use([CanvasRenderer, BarChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent]);
+use([
+  CanvasRenderer,
+  BarChart,
+  GraphChart,
+  HeatmapChart,
+  LineChart,
+  SankeyChart,
+  ScatterChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  VisualMapComponent,
+]);
 
 /** Charts draw at once for people who asked their system for less motion. */
 export const chartAnimation = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 export type ChartOption = ComposeOption<
   | BarSeriesOption
+  | GraphSeriesOption
   | HeatmapSeriesOption
+  | LineSeriesOption
+  | SankeySeriesOption
+  | ScatterSeriesOption
   | GridComponentOption
   | LegendComponentOption
   | TooltipComponentOption

@@ -27,7 +27,15 @@ const routes: RouteRecordRaw[] = [
     component: ProjectLayout,
     meta: { needsProject: true },
     redirect: { name: 'overview' },
-    children: Object.entries(areaViews).map(([name, component]) => ({ path: name, name, component })),
+    children: [
+      ...Object.entries(areaViews).map(([name, component]) => ({ path: name, name, component })),
+      {
+        path: 'customers/:id',
+        name: 'customer',
+        component: () => import('@/views/customers/CustomerView.vue'),
+        props: (route) => ({ id: Number(route.params.id) }),
+      },
+    ],
   },
   { path: '/:unknown(.*)*', redirect: { name: 'home' } },
 ];

@@ -41,6 +41,14 @@ describe('RFM in the Segments area', () => {
     await page.goto(host.url);
     await page.getByRole('button', { name: 'Open the demo project' }).click();
     await page.waitForURL(/#\/project\/overview$/);
+    // The dashboard computes itself in a worker the first time the overview opens.
+    const kpis = page.getByTestId('dashboard-kpis');
+    await kpis.waitFor({ timeout: 60_000 });
+    expect(await kpis.locator('[data-kpi="customers"]').textContent()).toContain(String(DEMO_SCORED_CUSTOMERS));
+    await page.getByText('Cohort retention', { exact: false }).first().waitFor();
+    await screenshot(page, 'overview-dashboard');
+    await page.getByTestId('dashboard-products').evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await screenshot(page, 'overview-dashboard-charts');
     await link('Segments').click();
     await heading('Segments').waitFor();
     await page.getByText('RFM analysis', { exact: true }).waitFor();
@@ -139,6 +147,110 @@ describe('RFM in the Segments area', () => {
 
     await page.getByRole('radio', { name: 'English' }).check({ force: true });
     await heading('Segments').waitFor();
+  });
+
+  it('compares two analyses: how customers moved between segments', async () => {
+    await page.getByPlaceholder('Default: the day after the last order').click();
+    await page.getByPlaceholder('Default: the day after the last order').fill('2011-09-01');
+    await page.keyboard.press('Enter');
+    await page.getByText('More options', { exact: true }).click();
+    await page.getByText('Revenue net of refunds', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Run again' }).click();
+    await page.getByText('Recency is counted up to', { exact: false }).waitFor();
+    const movement = page.getByText('How customers moved between segments', { exact: true });
+    await movement.waitFor({ timeout: 60_000 });
+    await page.getByText('of customers stayed in the same segment.', { exact: false }).waitFor();
+    await movement.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'segments-rfm-movement');
+  });
+
+  it('builds a rule segment with a live count, saves it and takes a snapshot', async () => {
+    await page.locator('.n-tabs-tab', { hasText: 'Rule segments' }).click();
+    await page.getByText('No segments yet.', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'New segment' }).click();
+    // No condition yet: everyone in the project.
+    const count = page.locator('.preview .count strong');
+    await expect.poll(() => count.textContent()).toBe('180 customers');
+
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await page.locator('.condition').first().locator('.values').click();
+    await page.getByText('United Kingdom (', { exact: false }).click();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => count.textContent()).toMatch(/^\d+ customers$/);
+    const uk = Number((await count.textContent())?.replace(/\D/g, ''));
+    expect(uk).toBeGreaterThan(100);
+
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    const second = page.locator('.condition').nth(1);
+    await second.locator('.field').click();
+    await page.getByText('Number of orders', { exact: true }).click();
+    // The default is "at least 2": the UK customers who came back.
+    await expect.poll(() => count.textContent()).toBe('75 customers');
+    await page.locator('#segment-name').fill('UK repeat buyers');
+    await screenshot(page, 'segments-rules-builder');
+
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await page.getByText('Saved UK repeat buyers: 75 customers match it now.').waitFor();
+    await page.getByRole('button', { name: 'Take snapshot' }).click();
+    await page.getByText('Snapshot of UK repeat buyers taken with 75 customers.').waitFor();
+    await screenshot(page, 'segments-rules-list');
+
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await second.locator('.number input').fill('1000');
+    await expect.poll(() => count.textContent()).toBe('no customers');
+    await page.getByText('No customer matches these rules', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('clusters the customers, names a cluster and makes it a segment', async () => {
+    await page.locator('.n-tabs-tab', { hasText: 'Clusters' }).click();
+    await page.getByText('No clustering has run in this project yet.', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Find clusters' }).click();
+    const rows = page.locator('tr[data-cluster]');
+    await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(4);
+    const charts = page.locator('.n-tab-pane:not([style*="display: none"]) canvas');
+    await expect.poll(() => charts.count()).toBeGreaterThanOrEqual(3);
+    await screenshot(page, 'segments-clusters');
+    await page
+      .getByText('Customers in two dimensions', { exact: true })
+      .evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'segments-clusters-charts');
+
+    await rows
+      .first()
+      .getByRole('button', { name: /^Make a segment of / })
+      .click();
+    const name = page.locator('#cluster-segment-name');
+    await name.fill('Cluster one');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save segment' }).click();
+    await page.getByText('Saved the segment “Cluster one” with', { exact: false }).waitFor();
+
+    await page.locator('.n-tabs-tab', { hasText: 'Rule segments' }).click();
+    await page.getByText('Cluster one', { exact: true }).waitFor();
+    await page.getByText('from a cluster', { exact: true }).waitFor();
+  });
+
+  it('lists customers, searches them and opens a customer page', async () => {
+    await link('Customers').click();
+    const grid = page.getByRole('grid', { name: 'Customer list' });
+    await grid.waitFor();
+    await page.getByText('180 customers', { exact: false }).first().waitFor();
+    // Only the rows on screen are drawn.
+    const drawn = await grid.getByRole('row').count();
+    expect(drawn).toBeGreaterThan(5);
+    expect(drawn).toBeLessThan(60);
+    await screenshot(page, 'customers-list');
+
+    await page.getByRole('textbox', { name: 'Search customers' }).fill('1293');
+    await page.getByText(/match(es)? “1293”/).waitFor();
+    const id = '12939';
+    await grid.getByRole('row', { name: new RegExp(id) }).click();
+    await page.waitForURL(/#\/project\/customers\/\d+$/);
+    await page.getByText(id, { exact: true }).first().waitFor();
+    await page.getByText('Orders over time', { exact: true }).waitFor();
+    await page.getByText('Top products', { exact: true }).waitFor();
+    await screenshot(page, 'customer-page');
+    expect(await link('Customers').getAttribute('aria-current')).toBe('page');
   });
 
   it('had no console errors', () => {

@@ -3,6 +3,11 @@
  * vue-i18n message syntax: {name} is a placeholder, "a | b" chooses by count; avoid a bare at-sign, braces and
  * the vertical bar in plain text.
  */
+import clusters from './parts/clusters.en';
+import customers from './parts/customers.en';
+import dashboard from './parts/dashboard.en';
+import rules from './parts/rules.en';
+
 const en = {
   app: {
     name: 'MarketLens',
@@ -155,6 +160,8 @@ const en = {
       'analyse-project': 'Analyse project',
       import: 'Import',
       rfm: 'RFM analysis',
+      cluster: 'Clustering',
+      dashboard: 'Dashboard',
     },
     states: {
       queued: 'Queued',
@@ -431,6 +438,39 @@ const en = {
   },
   segments: {
     rfm: {
+      tab: 'RFM',
+      advanced: 'More options',
+      netOfRefunds: 'Revenue net of refunds',
+      netOfRefundsHint: 'Subtract each order’s refunded amount from the monetary value.',
+      breaks: 'Score breaks',
+      breaksQuantiles: 'Quantiles (equal-sized groups)',
+      breaksCustom: 'My own cut points',
+      breaksHint:
+        'Give {n} increasing cut points per measure, separated by commas. A value equal to a cut point goes to the lower score.',
+      breaksRecency: 'Recency (days)',
+      breaksFrequency: 'Frequency (orders)',
+      breaksMonetary: 'Monetary value',
+      breaksInvalid: 'Needs {n} increasing numbers, e.g. {example}.',
+      map: 'Segment names',
+      mapHint:
+        'Each line names the customers whose recency score R and average of frequency and monetary scores FM fall in the ranges (on the 1–5 scale). The first matching line wins; customers no line matches are called Other.',
+      mapSegment: 'Segment',
+      mapR: 'R from–to',
+      mapFm: 'FM from–to',
+      mapAdd: 'Add a line',
+      mapRemove: 'Remove this line',
+      mapReset: 'Back to the default names',
+      movement: {
+        title: 'How customers moved between segments',
+        hint: 'Compare two analyses, for example at two analysis dates: each band is the customers who were in one segment in the first and in another in the second.',
+        from: 'From',
+        to: 'To',
+        run: '{date}, {n} customers',
+        notScored: 'Not scored',
+        needTwo: 'Run RFM a second time (for example with an earlier analysis date) to see how customers moved.',
+        tooltip: '{from} → {to}: {n} customers',
+        stayed: '{share} of customers stayed in the same segment.',
+      },
       title: 'RFM analysis',
       text: 'Every customer gets three values: how recently they last bought (recency), how often they bought (frequency) and how much they spent (monetary). Each becomes a score from 1 to {levels}, and the pattern of scores names a segment you can act on.',
       levels: 'Score levels',
@@ -515,6 +555,10 @@ const en = {
       },
     },
   },
+  dashboard,
+  customers,
+  rules,
+  clusters,
 };
 
 export type MessageSchema = typeof en;

@@ -1,4 +1,8 @@
 import type { MessageSchema } from './en';
+import clustersZh from './parts/clusters.zh-CN';
+import customersZh from './parts/customers.zh-CN';
+import dashboardZh from './parts/dashboard.zh-CN';
+import rulesZh from './parts/rules.zh-CN';
 
 const zhCN: MessageSchema = {
   app: {
@@ -149,6 +153,8 @@ const zhCN: MessageSchema = {
       'analyse-project': '分析项目',
       import: '导入',
       rfm: 'RFM analysis',
+      cluster: '聚类',
+      dashboard: '仪表盘',
     },
     states: {
       queued: '排队中',
@@ -421,6 +427,38 @@ const zhCN: MessageSchema = {
   },
   segments: {
     rfm: {
+      tab: 'RFM',
+      advanced: '更多选项',
+      netOfRefunds: '消费金额扣除退款',
+      netOfRefundsHint: '从消费金额中减去每笔订单的退款金额。',
+      breaks: '评分分界',
+      breaksQuantiles: '分位数（人数相等的分组）',
+      breaksCustom: '自定义分界点',
+      breaksHint: '每个指标填写 {n} 个递增的分界点，用逗号分隔。等于分界点的值归入较低的分数。',
+      breaksRecency: '最近购买（天）',
+      breaksFrequency: '购买频次（订单数）',
+      breaksMonetary: '消费金额',
+      breaksInvalid: '需要 {n} 个递增的数字，例如 {example}。',
+      map: '分群名称',
+      mapHint:
+        '每一行为一个分群命名：最近购买分 R 以及频次与金额的平均分 FM 落在所给范围内（1–5 分制）的顾客。按顺序匹配第一行；没有匹配任何一行的顾客归为"其他"。',
+      mapSegment: '分群',
+      mapR: 'R 从–到',
+      mapFm: 'FM 从–到',
+      mapAdd: '添加一行',
+      mapRemove: '删除这一行',
+      mapReset: '恢复默认名称',
+      movement: {
+        title: '顾客在分群之间的流动',
+        hint: '比较两次分析，例如两个不同的分析日期：每条色带表示第一次在某个分群、第二次在另一个分群的顾客。',
+        from: '从',
+        to: '到',
+        run: '{date}，{n} 位顾客',
+        notScored: '未评分',
+        needTwo: '再运行一次 RFM（例如选择更早的分析日期），即可查看顾客的流动。',
+        tooltip: '{from} → {to}：{n} 位顾客',
+        stayed: '{share} 的顾客留在原来的分群。',
+      },
       title: 'RFM 分析',
       text: '每位顾客得到三个值：最近一次购买距今多久（R，最近度）、购买了几次（F，频次）、一共花了多少（M，金额）。每个值换算成 1 到 {levels} 分，分数组合对应一个可以据此行动的客群。',
       levels: '评分等级',
@@ -505,6 +543,10 @@ const zhCN: MessageSchema = {
       },
     },
   },
+  dashboard: dashboardZh,
+  customers: customersZh,
+  rules: rulesZh,
+  clusters: clustersZh,
 };
 
 export default zhCN;

@@ -67,3 +67,21 @@ export function useRfmText() {
 
   return { segmentName, warningTitle, money, share };
 }
+
+export type BreakTexts = { recency: string; frequency: string; monetary: string };
+
+/** Plausible cut points, shown as placeholders: days, orders and money grow roughly geometrically. */
+export const BREAK_EXAMPLES: Record<3 | 5, BreakTexts> = {
+  5: { recency: '30, 90, 180, 365', frequency: '1, 2, 4, 8', monetary: '100, 300, 1000, 3000' },
+  3: { recency: '60, 180', frequency: '1, 3', monetary: '200, 1000' },
+};
+
+/** Cut points from the typed text, or null when they are not levels − 1 increasing numbers. */
+export function parseBreaks(text: string, levels: 3 | 5): number[] | null {
+  const cuts = text
+    .split(/[,，;；\s]+/)
+    .filter((part) => part !== '')
+    .map(Number);
+  if (cuts.length !== levels - 1 || cuts.some((cut) => !Number.isFinite(cut))) return null;
+  return cuts.every((cut, i) => i === 0 || cut > (cuts[i - 1] ?? -Infinity)) ? cuts : null;
+}

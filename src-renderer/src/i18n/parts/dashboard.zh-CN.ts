@@ -1,0 +1,80 @@
+import type en from './dashboard.en';
+
+/** 简体中文: the same keys as dashboard.en.ts. */
+const zhCN: typeof en = {
+  title: '仪表盘',
+  intro:
+    '按月查看店铺经营情况：谁在购买、什么在热卖、谁会回购。只统计已完成的订单，不扣除退款；金额使用导入订单的原始币种。',
+  refresh: '刷新',
+  cancel: '取消',
+  progressLabel: '仪表盘计算进度',
+  queued: '正在等待其他任务完成…',
+  working: '正在计算仪表盘…',
+  stages: {
+    totals: '正在汇总订单和收入…',
+    months: '正在按月统计…',
+    products: '正在排列商品…',
+    countries: '正在排列国家和地区…',
+    cohorts: '正在追踪每月的新顾客…',
+  },
+  failed: '仪表盘计算失败。',
+  cancelled: '仪表盘计算已取消。点击“刷新”可重新计算。',
+  loading: '正在加载仪表盘…',
+  none: '上次导入后尚未计算这些数据。点击“刷新”即可计算，只需片刻。',
+  computedAt: '数据计算于 {date}。',
+  noPurchases: '没有任何订单算作购买（已完成且金额为正的订单），暂时没有可显示的内容。',
+  kpi: {
+    label: '关键指标',
+    customers: '顾客',
+    customersHint: '至少购买过一次',
+    orders: '订单',
+    revenue: '收入',
+    averageOrderValue: '平均订单金额',
+    repeat: '回头客',
+    repeatHint: '{n} 位顾客购买过不止一次',
+    period: '下单时间',
+    range: '{from} 至 {to}',
+    anonymous: '匿名订单',
+    anonymousHint: '没有已知顾客',
+    noValue: '无',
+  },
+  monthly: {
+    title: '每月收入和订单',
+    revenue: '收入',
+    orders: '订单',
+  },
+  newReturning: {
+    title: '新顾客与回头客',
+    hint: '新顾客在当月首次下单；回头客此前已购买过。',
+    new: '新顾客',
+    returning: '回头客',
+  },
+  products: {
+    title: '收入最高的商品',
+    rank: '排名',
+    product: '商品',
+    revenue: '收入',
+    quantity: '销量',
+    customers: '顾客数',
+    empty: '订单没有商品明细，无法对商品排名。',
+  },
+  countries: {
+    title: '收入最高的国家和地区',
+    revenue: '收入',
+    tooltipRevenue: '收入：{value}',
+    tooltipOrders: '订单：{n}',
+    tooltipCustomers: '顾客：{n}',
+    empty: '订单和顾客都没有国家或地区信息。',
+  },
+  cohorts: {
+    title: '同期群留存',
+    hint: '每一行是在该月首次下单的顾客（括号内为人数）；每一列是其中在首单后第几个月再次购买的比例。第 0 个月始终为 100%，因此颜色从第 1 个月开始计算。',
+    monthsSince: '首单后的月数',
+    row: '{month}（{n}）',
+    tooltipSize: '{n} 位新顾客',
+    tooltipShare: '第 {offset} 个月：{share} 有购买（{size} 人中的 {n} 人）',
+    empty: '没有订单关联到已知顾客，因此无法追踪同期群。',
+  },
+};
+
+export default zhCN;
