@@ -19,6 +19,7 @@ import { ensureCustomerMetrics } from './customer-metrics';
 const DAY_MS = 86_400_000;
 const SWEEP_KS = [2, 3, 4, 5, 6, 7, 8, 9, 10];
 const SILHOUETTE_SAMPLE = 10_000;
+const SWEEP_RESTARTS = 3;
 const SCATTER_POINTS = 3_000;
 
 /** Per-customer feature values, in days, orders and money; recency and tenure count to the last order + 1 day. */
@@ -184,13 +185,16 @@ export function runClusters(db: Db, options: ClusterOptions, ctx: ClusterProgres
   validate(options, table);
   const matrix = transform(table.raw, options.log);
   const fit = { seed: options.seed, restarts: options.restarts };
+  // The sweep draws the shape of the elbow and silhouette curves; three starts per k is enough for that, and the
+  // chosen k still gets every restart the user asked for.
+  const sweepFit = { seed: options.seed, restarts: Math.min(options.restarts, SWEEP_RESTARTS) };
   const silhouetteOptions = { sampleSize: SILHOUETTE_SAMPLE, seed: options.seed };
   const ks = SWEEP_KS.filter((k) => k <= distinctRows(table.raw, 10));
   const share = options.sweep ? 0.8 : 0;
   ctx.progress(0.02, 'features');
   const sweep = options.sweep
     ? elbow(matrix, ks, {
-        ...fit,
+        ...sweepFit,
         silhouette: silhouetteOptions,
         onProgress: (done, total) => {
           ctx.throwIfCancelled();

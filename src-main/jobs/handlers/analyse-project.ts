@@ -11,11 +11,14 @@ function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-function userTables(ctx: JobContext): string[] {
+/** User tables, and whether each has a rowid to scan it in chunks by (WITHOUT ROWID tables do not). */
+function userTables(ctx: JobContext): { name: string; rowid: boolean }[] {
   const rows = ctx.db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    .all() as { name: string }[];
-  return rows.map((row) => row.name);
+    .prepare(
+      "SELECT name, wr FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .all() as { name: string; wr: number }[];
+  return rows.map((row) => ({ name: row.name, rowid: row.wr === 0 }));
 }
 
 function pickMin(a: number | string | null, b: number | string | null): number | string | null {
@@ -37,17 +40,19 @@ function pickMax(a: number | string | null, b: number | string | null): number |
 export function analyseProject(ctx: JobContext): AnalyseProjectResult {
   const started = performance.now();
   const tables = userTables(ctx);
-  const extents = tables.map((table) => {
-    const row = ctx.db.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi FROM ${quoteIdentifier(table)}`).get() as {
-      lo: number | null;
-      hi: number | null;
-    };
-    return { table, lo: row.lo ?? 0, hi: row.hi ?? -1 };
+  const extents = tables.map(({ name: table, rowid }) => {
+    // A table without rowids is read in one chunk: ours are small link tables.
+    const row = (
+      rowid
+        ? ctx.db.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi FROM ${quoteIdentifier(table)}`).get()
+        : ctx.db.prepare(`SELECT 0 AS lo, count(*) - 1 AS hi FROM ${quoteIdentifier(table)}`).get()
+    ) as { lo: number | null; hi: number | null };
+    return { table, rowid, lo: row.lo ?? 0, hi: row.hi ?? -1 };
   });
   const totalSpan = extents.reduce((sum, e) => sum + Math.max(0, e.hi - e.lo + 1), 0) || 1;
   let done = 0;
 
-  const profiles: TableProfile[] = extents.map(({ table, lo, hi }) => {
+  const profiles: TableProfile[] = extents.map(({ table, rowid, lo, hi }) => {
     const columns = (ctx.db.prepare(`PRAGMA table_info(${quoteIdentifier(table)})`).all() as ColumnInfo[]).map(
       (c) => c.name,
     );
@@ -56,14 +61,15 @@ export function analyseProject(ctx: JobContext): AnalyseProjectResult {
       return [`count(${q}) AS n${i}`, `min(${q}) AS lo${i}`, `max(${q}) AS hi${i}`];
     });
     const chunk = ctx.db.prepare(
-      `SELECT count(*) AS rows, ${selects.join(', ')} FROM ${quoteIdentifier(table)} WHERE rowid >= ? AND rowid < ?`,
+      `SELECT count(*) AS rows, ${selects.join(', ')} FROM ${quoteIdentifier(table)}${rowid ? ' WHERE rowid >= ? AND rowid < ?' : ''}`,
     );
     const profile: ColumnProfile[] = columns.map((column) => ({ column, nonNull: 0, min: null, max: null }));
     let rows = 0;
-    for (let from = lo; from <= hi; from += CHUNK_ROWS) {
+    const step = rowid ? CHUNK_ROWS : hi - lo + 1;
+    for (let from = lo; from <= hi; from += step) {
       ctx.throwIfCancelled();
-      const to = Math.min(hi + 1, from + CHUNK_ROWS);
-      const stats = chunk.get(from, to) as Record<string, number | string | null>;
+      const to = Math.min(hi + 1, from + step);
+      const stats = (rowid ? chunk.get(from, to) : chunk.get()) as Record<string, number | string | null>;
       rows += Number(stats.rows);
       profile.forEach((p, i) => {
         p.nonNull += Number(stats[`n${i}`]);
