@@ -101,7 +101,6 @@ export default {
     segments: 'Segments',
     noSegments: 'Not in any saved segment',
   },
-  cluster: 'Cluster {n}',
   products: {
     title: 'Top products',
     product: 'Product',

@@ -103,7 +103,6 @@ const zhCN: typeof en = {
     segments: '分群',
     noSegments: '不在任何已保存的分群中',
   },
-  cluster: '聚类 {n}',
   products: {
     title: '常购商品',
     product: '商品',
