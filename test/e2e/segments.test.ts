@@ -183,7 +183,8 @@ describe('RFM in the Segments area', () => {
     await page.getByRole('button', { name: 'Add condition' }).click();
     const second = page.locator('.condition').nth(1);
     await second.locator('.field').click();
-    await page.getByText('Number of orders', { exact: true }).click();
+    await page.locator('.n-base-select-option', { hasText: /^Number of orders$/ }).click();
+    await expect.poll(() => second.locator('.field').textContent()).toContain('Number of orders');
     // The default is "at least 2": the UK customers who came back.
     await expect.poll(() => count.textContent()).toBe('75 customers');
     await page.locator('#segment-name').fill('UK repeat buyers');
@@ -251,6 +252,24 @@ describe('RFM in the Segments area', () => {
     await page.getByText('Top products', { exact: true }).waitFor();
     await screenshot(page, 'customer-page');
     expect(await link('Customers').getAttribute('aria-current')).toBe('page');
+  });
+
+  it('shows the customer page, rule segments, clusters and the dashboard in 简体中文', async () => {
+    await page.getByRole('radio', { name: '简体中文' }).check({ force: true });
+    await page.getByText('订单时间线', { exact: true }).waitFor();
+    await screenshot(page, 'customer-page-zh');
+    await page.getByRole('navigation').getByRole('link', { name: '分群', exact: true }).click();
+    await page.locator('.n-tabs-tab', { hasText: '规则分群' }).click();
+    await page.getByText('已保存的分群', { exact: true }).waitFor();
+    await screenshot(page, 'segments-rules-zh');
+    await page.locator('.n-tabs-tab', { hasText: '聚类' }).click();
+    await page.locator('tr[data-cluster]').first().waitFor();
+    await screenshot(page, 'segments-clusters-zh');
+    await page.getByRole('navigation').getByRole('link', { name: '概览', exact: true }).click();
+    await page.getByTestId('dashboard-kpis').waitFor();
+    await screenshot(page, 'overview-dashboard-zh');
+    await page.getByRole('radio', { name: 'English' }).check({ force: true });
+    await heading('Overview').waitFor();
   });
 
   it('had no console errors', () => {
