@@ -132,6 +132,21 @@ export function customerDetail(db: Db, id: number): CustomerDetail {
     rfm: rfm ?? null,
     cluster: clusterOf(db, id),
     segments: segmentsOfCustomer(db, id),
+    scores: db
+      .prepare(
+        `SELECT m.id AS modelId, m.name, m.kind, m.algorithm, s.score FROM model_scores s JOIN models m ON m.id = s.model_id
+         WHERE s.customer_id = ? ORDER BY m.id DESC`,
+      )
+      .all(id) as CustomerDetail['scores'],
+    clv:
+      (db
+        .prepare(
+          `SELECT run_id AS runId, probability_alive AS probabilityAlive, expected_30 AS expected30,
+             expected_90 AS expected90, expected_365 AS expected365, clv, historic_clv AS historicClv,
+             churn_band AS churnBand, next_order_at AS nextOrderAt
+           FROM clv_customers WHERE run_id = (SELECT max(id) FROM clv_runs) AND customer_id = ?`,
+        )
+        .get(id) as CustomerDetail['clv'] | undefined) ?? null,
   };
 }
 

@@ -1,7 +1,14 @@
 import { parseArgs } from 'node:util';
 import { CoreError } from '../shared/errors';
 import { appVersion } from '../services/paths';
+import { campaignsCli } from './campaigns-commands';
+import type { CliModule, OptionValues } from './cli-module';
+import { modelsCli } from './models-commands';
 import { createOutput, UsageError } from './output';
+import { recommendationsCli } from './recommendations-commands';
+
+/** Areas that bring their own commands and options. */
+const MODULES: CliModule[] = [modelsCli, recommendationsCli, campaignsCli];
 
 const HELP = `MarketLens: offline marketing analysis for small shops.
 
@@ -18,6 +25,7 @@ Usage:
                                           Save a rule-based segment (rules: {"combinator":"and","rules":[…]})
   marketlens cluster --project <p.mlens> [--k 4] [--features recency,frequency,monetary] [--seed 0] [--sweep]
                                           k-means clusters of customers (--sweep also fits k = 2..10)
+${MODULES.flatMap((module) => module.help).join('\n')}
   marketlens serve [<file>] [--port N]    Serve the app in your browser on 127.0.0.1, optionally opening <file>
                    [--dir <folder>]       Folder for new projects (default ~/MarketLens)
 
@@ -54,6 +62,8 @@ function parse(argv: string[]) {
         features: { type: 'string' },
         seed: { type: 'string' },
         sweep: { type: 'boolean', default: false },
+        // Typed as nothing here: each area reads its own options from the values it is handed.
+        ...(Object.assign({}, ...MODULES.map((module) => module.options)) as Record<never, never>),
       },
     });
   } catch (error) {
@@ -113,7 +123,13 @@ export async function main(argv: string[]): Promise<number> {
     );
   } else if (command === 'serve') {
     await (await import('./serve-command')).serveCommand({ file: subcommand, port: values.port, dir: values.dir });
-  } else throw new UsageError(`Unknown command "${positionals.join(' ')}". Run marketlens --help to see the commands.`);
+  } else {
+    for (const module of MODULES) {
+      const code = await module.run(positionals, values as OptionValues, out);
+      if (code !== null) return code;
+    }
+    throw new UsageError(`Unknown command "${positionals.join(' ')}". Run marketlens --help to see the commands.`);
+  }
   return 0;
 }
 

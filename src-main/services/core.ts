@@ -25,6 +25,10 @@ import {
 } from '../analytics/segments';
 import { clusterRun, latestClusters, renameCluster } from '../analytics/clusters';
 import { customerDetail, searchCustomers } from '../analytics/customers';
+import { modelsHandlers } from './models-handlers';
+import { recommendationsHandlers } from './recommendations-handlers';
+import { campaignsHandlers } from './campaigns-handlers';
+
 import type { ImportFileRef } from '../shared/import';
 
 /** What a door can show the user; the desktop app has real file dialogs, the browser host has none. */
@@ -110,7 +114,11 @@ export function createCore(options: CoreOptions): Core {
     return path;
   };
 
+  const area = { requireSession, files: importFiles };
   const handlers: Handlers = {
+    ...modelsHandlers(area),
+    ...recommendationsHandlers(area),
+    ...campaignsHandlers(area),
     'app.info': () => ({
       version: options.version,
       door: options.door,

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import type { ErrorCode } from './errors';
+import { op } from './op';
+import { modelsOperations, MODELS_JOB_REQUESTS } from './models';
+import { recommendationsOperations, RECOMMENDATIONS_JOB_REQUESTS } from './recommendations';
+import { campaignsOperations, CAMPAIGNS_JOB_REQUESTS } from './campaigns';
 import { CLUSTER_FEATURES, type ClusterSummary } from './clusters';
 import { CUSTOMER_SORTS, type CustomerDetail, type CustomerListRow } from './customers';
 import type { Dashboard } from './dashboard';
@@ -28,18 +31,6 @@ import {
   type Settings,
   type TableCount,
 } from './dto';
-
-/**
- * Declares one operation: the request schema, the errors it may return besides
- * VALIDATION and INTERNAL, and (as a phantom type) its response.
- */
-function op<Output>() {
-  return <Input extends z.ZodType, const Errors extends readonly ErrorCode[]>(input: Input, errors: Errors) => ({
-    input,
-    errors,
-    output: undefined as unknown as Output,
-  });
-}
 
 const empty = z.object({}).strict();
 const id = z.string().min(1).max(200);
@@ -128,6 +119,9 @@ export const contract = {
         })
         .strict(),
       z.object({ kind: z.literal('dashboard') }).strict(),
+      ...MODELS_JOB_REQUESTS,
+      ...RECOMMENDATIONS_JOB_REQUESTS,
+      ...CAMPAIGNS_JOB_REQUESTS,
     ]),
     ['NO_PROJECT', 'NOT_FOUND'],
   ),
@@ -200,6 +194,10 @@ export const contract = {
   'jobs.cancel': op<JobInfo>()(z.object({ id }).strict(), ['NO_PROJECT', 'JOB_NOT_FOUND']),
   'jobs.list': op<JobInfo[]>()(empty, ['NO_PROJECT']),
   'jobs.get': op<JobInfo>()(z.object({ id }).strict(), ['NO_PROJECT', 'JOB_NOT_FOUND']),
+
+  ...modelsOperations,
+  ...recommendationsOperations,
+  ...campaignsOperations,
 } as const;
 
 export type Contract = typeof contract;

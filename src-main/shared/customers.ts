@@ -66,4 +66,18 @@ export interface CustomerDetail {
   } | null;
   cluster: { runId: number; cluster: number; name: string | null; suggested: string } | null;
   segments: { id: number; name: string }[];
+  /** This customer's score from every model that has scored the customers, newest model first. */
+  scores: { modelId: number; name: string; kind: string; algorithm: string; score: number }[];
+  /** From the latest lifetime-value run, or null when none has run or the customer was not in it. */
+  clv: {
+    runId: number;
+    probabilityAlive: number;
+    expected30: number;
+    expected90: number;
+    expected365: number;
+    clv: number;
+    historicClv: number;
+    churnBand: 'low' | 'medium' | 'high';
+    nextOrderAt: number | null;
+  } | null;
 }

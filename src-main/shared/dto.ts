@@ -1,5 +1,11 @@
 /** Plain data that crosses the contract. Timestamps are epoch milliseconds (UTC). */
 import type { ImportReport } from './import';
+import { MODELS_JOB_KINDS } from './models-names';
+import type { ModelsJobResults } from './models';
+import { RECOMMENDATIONS_JOB_KINDS } from './recommendations-names';
+import type { RecommendationsJobResults } from './recommendations';
+import { CAMPAIGNS_JOB_KINDS } from './campaigns-names';
+import type { CampaignsJobResults } from './campaigns';
 import type { ClusterSummary } from './clusters';
 import type { Dashboard } from './dashboard';
 import type { RfmSummary } from './rfm';
@@ -45,7 +51,16 @@ export interface TableCount {
   rows: number;
 }
 
-export const JOB_KINDS = ['analyse-project', 'import', 'rfm', 'cluster', 'dashboard'] as const;
+export const JOB_KINDS = [
+  'analyse-project',
+  'import',
+  'rfm',
+  'cluster',
+  'dashboard',
+  ...MODELS_JOB_KINDS,
+  ...RECOMMENDATIONS_JOB_KINDS,
+  ...CAMPAIGNS_JOB_KINDS,
+] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -71,7 +86,7 @@ export interface AnalyseProjectResult {
   durationMs: number;
 }
 
-export interface JobResults {
+export interface JobResults extends ModelsJobResults, RecommendationsJobResults, CampaignsJobResults {
   'analyse-project': AnalyseProjectResult;
   import: ImportReport;
   rfm: RfmSummary;

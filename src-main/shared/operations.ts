@@ -1,4 +1,7 @@
 import type { OperationName } from './contract';
+import { MODELS_OPERATION_NAMES } from './models-names';
+import { RECOMMENDATIONS_OPERATION_NAMES } from './recommendations-names';
+import { CAMPAIGNS_OPERATION_NAMES } from './campaigns-names';
 
 /**
  * The operation names as a plain list, for the preload (which must not bundle zod).
@@ -45,4 +48,7 @@ export const OPERATION_NAMES = [
   'jobs.cancel',
   'jobs.list',
   'jobs.get',
+  ...MODELS_OPERATION_NAMES,
+  ...RECOMMENDATIONS_OPERATION_NAMES,
+  ...CAMPAIGNS_OPERATION_NAMES,
 ] as const satisfies readonly OperationName[];

@@ -4,6 +4,10 @@ import { analyseProject } from './analyse-project';
 import { cluster } from './cluster';
 import { dashboard } from './dashboard';
 import { importFile } from './import';
+import { MODELS_JOB_HANDLERS } from './models';
+import { RECOMMENDATIONS_JOB_HANDLERS } from './recommendations';
+import { CAMPAIGNS_JOB_HANDLERS } from './campaigns';
+
 import { rfm } from './rfm';
 
 /** Every job kind and the code that runs it inside a worker. */
@@ -13,4 +17,7 @@ export const JOB_HANDLERS: { [K in JobKind]: JobHandler<unknown, JobResults[K]> 
   rfm,
   cluster,
   dashboard,
+  ...MODELS_JOB_HANDLERS,
+  ...RECOMMENDATIONS_JOB_HANDLERS,
+  ...CAMPAIGNS_JOB_HANDLERS,
 };

@@ -7,6 +7,9 @@ import clusters from './parts/clusters.en';
 import customers from './parts/customers.en';
 import dashboard from './parts/dashboard.en';
 import rules from './parts/rules.en';
+import models from './parts/models.en';
+import recommendations from './parts/recommendations.en';
+import campaigns from './parts/campaigns.en';
 
 const en = {
   app: {
@@ -559,6 +562,9 @@ const en = {
   customers,
   rules,
   clusters,
+  models,
+  recommendations,
+  campaigns,
 };
 
 export type MessageSchema = typeof en;

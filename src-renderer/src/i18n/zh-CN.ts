@@ -3,6 +3,9 @@ import clustersZh from './parts/clusters.zh-CN';
 import customersZh from './parts/customers.zh-CN';
 import dashboardZh from './parts/dashboard.zh-CN';
 import rulesZh from './parts/rules.zh-CN';
+import modelsZh from './parts/models.zh-CN';
+import recommendationsZh from './parts/recommendations.zh-CN';
+import campaignsZh from './parts/campaigns.zh-CN';
 
 const zhCN: MessageSchema = {
   app: {
@@ -547,6 +550,9 @@ const zhCN: MessageSchema = {
   customers: customersZh,
   rules: rulesZh,
   clusters: clustersZh,
+  models: modelsZh,
+  recommendations: recommendationsZh,
+  campaigns: campaignsZh,
 };
 
 export default zhCN;

@@ -108,4 +108,18 @@ export default {
     revenue: 'Revenue',
     empty: 'No completed purchases yet.',
   },
+  predictions: {
+    title: 'Predictions',
+    churnRisk: 'Churn risk',
+    bands: { low: 'Low', medium: 'Medium', high: 'High' },
+    probabilityAlive: 'Probability still active',
+    expected: 'Expected orders (30 / 90 / 365 days)',
+    expectedValues: '{d30} / {d90} / {d365}',
+    clv: 'Predicted lifetime value',
+    historicClv: 'Historic value',
+    nextOrder: 'Expected next order',
+    noNextOrder: 'Not enough history',
+    none: 'No model has scored this customer yet, and lifetime value has not been estimated.',
+    goModels: 'Go to Models',
+  },
 };

@@ -110,6 +110,20 @@ const zhCN: typeof en = {
     revenue: '收入',
     empty: '还没有已完成的购买。',
   },
+  predictions: {
+    title: '预测',
+    churnRisk: '流失风险',
+    bands: { low: '低', medium: '中', high: '高' },
+    probabilityAlive: '仍然活跃的概率',
+    expected: '预计订单数（30 / 90 / 365 天）',
+    expectedValues: '{d30} / {d90} / {d365}',
+    clv: '预测生命周期价值',
+    historicClv: '历史价值',
+    nextOrder: '预计下次下单',
+    noNextOrder: '历史数据不足',
+    none: '还没有模型为这位顾客评分，也还没有估算生命周期价值。',
+    goModels: '前往模型',
+  },
 };
 
 export default zhCN;

@@ -1,0 +1,7 @@
+/**
+ * The campaigns area's operation names and job kinds as plain lists, for the preload and dto.ts (which must not
+ * bundle zod); contract.test.ts checks the names against the contract.
+ */
+export const CAMPAIGNS_OPERATION_NAMES = [] as const;
+
+export const CAMPAIGNS_JOB_KINDS = [] as const;
