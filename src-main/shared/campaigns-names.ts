@@ -1,7 +1,17 @@
 /**
- * The campaigns area's operation names and job kinds as plain lists, for the preload and dto.ts (which must not
- * bundle zod); contract.test.ts checks the names against the contract.
+ * The campaigns area's operation names and job kinds as plain lists, for the preload and dto.ts (which must not bundle
+ * zod); contract.test.ts checks the names against the contract.
  */
-export const CAMPAIGNS_OPERATION_NAMES = [] as const;
+export const CAMPAIGNS_OPERATION_NAMES = [
+  'campaigns.options',
+  'campaigns.preview',
+  'campaigns.list',
+  'campaigns.get',
+  'campaigns.delete',
+  'campaigns.download',
+  'campaigns.suppress',
+  'campaigns.clearSuppressions',
+  'campaigns.measure',
+] as const;
 
-export const CAMPAIGNS_JOB_KINDS = [] as const;
+export const CAMPAIGNS_JOB_KINDS = ['campaign-create', 'campaign-export'] as const;

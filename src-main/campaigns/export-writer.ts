@@ -1,0 +1,394 @@
+/**
+ * Writes a campaign's contacted members (never the holdout) to a destination file, streamed page by page so that a
+ * million-row export holds one page in memory, hashing the bytes on their way to disk. `exportCampaign` also logs
+ * the export and marks who was contacted; `writeExportFile` alone re-creates a logged file.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream, openSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { basename } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { CONTACT_PROBLEM_MESSAGES } from '../io/contact-normalise';
+import { csvField } from '../io/csv-write';
+import {
+  DESTINATIONS,
+  exportWarnings,
+  formatRow,
+  planExport,
+  SKIP_REASON_MESSAGES,
+  SkipTally,
+  type CustomerField,
+  type CustomerRecord,
+  type ExportPlan,
+} from '../io/destinations';
+import { createXlsxWriter } from '../io/xlsx-write';
+import type { ByteSink } from '../io/zip';
+import {
+  type CampaignExportOptions,
+  type CampaignSpec,
+  type ExportSummary,
+  type PersonalField,
+} from '../shared/campaigns';
+import { CoreError } from '../shared/errors';
+import type { Db } from '../store/connection';
+import { campaignInfo, toExportInfo, type Progress } from './campaign-store';
+import { latestRecommendationRunId } from './predictions';
+import { encodeText } from './text-encoders';
+
+const PAGE = 20_000;
+const quiet: Progress = { progress: () => undefined, throwIfCancelled: () => undefined };
+
+const PERSONAL_COLUMNS: Record<PersonalField, CustomerField> = {
+  firstName: 'firstName',
+  segment: 'segment',
+  clvBand: 'clvBand',
+  recs: 'recs',
+  offer: 'offer',
+  coupon: 'coupon',
+};
+
+export const MIME_TYPES = {
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
+/** The personal fields the destination does not already carry, when it takes extra columns at all. */
+function extraColumns(options: CampaignExportOptions, spec: CampaignSpec) {
+  const preset = DESTINATIONS[options.preset];
+  if (!preset.extraColumns) return [];
+  const own = new Set(preset.columns.map((column) => column.field));
+  return (options.fields ?? spec.fields)
+    .map((field) => PERSONAL_COLUMNS[field])
+    .filter((field) => !own.has(field))
+    .map((field) => ({ field }));
+}
+
+export function planCampaignExport(options: CampaignExportOptions, spec: CampaignSpec): ExportPlan {
+  return planExport(options.preset, {
+    fileType: options.preset === 'xlsx' ? 'xlsx' : 'csv',
+    defaultCountry: options.defaultCountry ?? null,
+    hashed: options.hashed,
+    ...(options.identifier && { identifier: options.identifier }),
+    ...(options.delimiter && { delimiter: options.delimiter }),
+    ...(options.encoding && { encoding: options.encoding }),
+    ...(options.bom !== undefined && { bom: options.bom }),
+    extraColumns: extraColumns(options, spec),
+  });
+}
+
+/** A file name from the campaign's name and the destination: `Spring sale` → `spring-sale-mailchimp.csv`. */
+export function exportFileName(campaignName: string, options: CampaignExportOptions): string {
+  const slug = campaignName
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+  return `${slug || 'campaign'}-${options.preset}.${options.preset === 'xlsx' ? 'xlsx' : 'csv'}`;
+}
+
+/** Refuses, before any file is made, an export whose every row would be skipped for want of an identifier. */
+function checkIdentifiers(db: Db, campaignId: number, plan: ExportPlan): void {
+  if (plan.identifiers.length === 0) return;
+  const counts = db
+    .prepare(
+      `SELECT count(*) AS treated, count(nullif(trim(c.email), '')) AS email, count(nullif(trim(c.phone), '')) AS phone
+       FROM campaign_members m JOIN customers c ON c.id = m.customer_id WHERE m.campaign_id = ? AND m.holdout = 0`,
+    )
+    .get(campaignId) as { treated: number; email: number; phone: number };
+  if (plan.identifiers.some((identifier) => counts[identifier] > 0)) return;
+  const label = plan.preset.label;
+  const wanted =
+    plan.identifiers.length > 1
+      ? 'an email address or a phone number'
+      : plan.identifiers[0] === 'email'
+        ? 'an email address'
+        : 'a phone number';
+  throw new CoreError(
+    'VALIDATION',
+    `None of the ${counts.treated} customers this campaign contacts has ${wanted}, so a ${label} file would be empty. ` +
+      'Import a customers file with contact details, or export as CSV or Excel.',
+  );
+}
+
+/** Separates recommended product names inside one SQL value; no product name holds it. */
+const RECS_SEPARATOR = '\u001f';
+const TOP_RECOMMENDATIONS = 3;
+
+/** Columns of a member page, as raw arrays (cheaper than an object per row). */
+const enum M {
+  id,
+  externalId,
+  email,
+  phone,
+  firstName,
+  lastName,
+  city,
+  region,
+  country,
+  zip,
+  emailConsent,
+  smsConsent,
+  segment,
+  value,
+  valueBand,
+  offer,
+  coupon,
+  recs,
+}
+type MemberRow = (string | number | null)[];
+
+/** The recommendation subquery only when a column needs it: three lookups per row otherwise wasted. */
+function memberPageSql(withRecs: boolean): string {
+  const recs = withRecs
+    ? `(SELECT group_concat(name, char(31)) FROM (SELECT coalesce(nullif(p.name, ''), p.sku) AS name
+         FROM recommendations r JOIN products p ON p.id = r.product_id
+         WHERE r.run_id = :run AND r.customer_id = m.customer_id AND r.rank <= ${TOP_RECOMMENDATIONS} ORDER BY r.rank))`
+    : 'NULL';
+  return `SELECT m.customer_id, c.external_id, c.email, c.phone, c.first_name, c.last_name, c.city, c.region, c.country,
+    c.zip, c.email_consent, c.sms_consent, m.segment, m.value, m.value_band, m.offer, m.coupon, ${recs}
+    FROM campaign_members m JOIN customers c ON c.id = m.customer_id
+    WHERE m.campaign_id = :campaign AND m.holdout = 0 AND m.customer_id > :after ORDER BY m.customer_id LIMIT :limit`;
+}
+
+const text = (value: string | number | null | undefined) => (typeof value === 'string' ? value : null);
+const consent = (flag: string | number | null | undefined) => (flag === null || flag === undefined ? null : flag === 1);
+
+function toRecord(row: MemberRow): CustomerRecord {
+  const recs = text(row[M.recs]);
+  return {
+    customerId: text(row[M.externalId]),
+    email: text(row[M.email]),
+    phone: text(row[M.phone]),
+    firstName: text(row[M.firstName]),
+    lastName: text(row[M.lastName]),
+    city: text(row[M.city]),
+    region: text(row[M.region]),
+    country: text(row[M.country]),
+    zip: text(row[M.zip]),
+    value: typeof row[M.value] === 'number' ? (row[M.value] as number) : null,
+    emailConsent: consent(row[M.emailConsent]),
+    smsConsent: consent(row[M.smsConsent]),
+    segment: text(row[M.segment]),
+    clvBand: text(row[M.valueBand]),
+    recs: recs === null ? null : recs.split(RECS_SEPARATOR),
+    offer: text(row[M.offer]),
+    coupon: text(row[M.coupon]),
+  };
+}
+
+export interface WrittenFile {
+  rows: number;
+  bytes: number;
+  sha256: string;
+  truncatedCells: number;
+  skipped: SkipTally;
+  /** Customer ids of the skipped members: they were not contacted. */
+  skippedIds: number[];
+  plan: ExportPlan;
+}
+
+/** Opens the file now, so that a folder that cannot be written is reported before any work is done. */
+function openOutput(path: string): number {
+  try {
+    return openSync(path, 'w');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the folder does not exist' : (error as Error).message;
+    throw new CoreError(
+      'VALIDATION',
+      `Cannot write ${path} (${reason}). Choose a folder you can write to; the campaign is saved and can be exported again.`,
+    );
+  }
+}
+
+export async function writeExportFile(
+  db: Db,
+  campaignId: number,
+  options: CampaignExportOptions,
+  path: string,
+  progress: Progress = quiet,
+): Promise<WrittenFile> {
+  const campaign = campaignInfo(db, campaignId);
+  const plan = planCampaignExport(options, campaign.spec);
+  checkIdentifiers(db, campaignId, plan);
+  const fd = openOutput(path);
+  const stream = createWriteStream(path, { fd });
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const sink: ByteSink = (chunk) => {
+    hash.update(chunk);
+    bytes += chunk.length;
+    if (!stream.write(chunk)) return once(stream, 'drain').then(() => undefined);
+  };
+  const written: WrittenFile = {
+    rows: 0,
+    bytes: 0,
+    sha256: '',
+    truncatedCells: 0,
+    skipped: new SkipTally(),
+    skippedIds: [],
+    plan,
+  };
+  try {
+    const withRecs = extraColumns(options, campaign.spec).some((column) => column.field === 'recs');
+    await writeRows(db, campaignId, campaign.funnel.treated, plan, withRecs, sink, written, progress);
+    stream.end();
+    await finished(stream);
+  } catch (error) {
+    stream.destroy();
+    rmSync(path, { force: true });
+    if (error instanceof CoreError || (error as Error).name === 'JobCancelled') throw error;
+    throw new CoreError(
+      'VALIDATION',
+      `Writing ${basename(path)} failed (${(error as Error).message}). Free some disk space or choose another folder; the campaign is saved.`,
+    );
+  }
+  written.bytes = bytes;
+  written.sha256 = hash.digest('hex');
+  return written;
+}
+
+async function writeRows(
+  db: Db,
+  campaignId: number,
+  treated: number,
+  plan: ExportPlan,
+  withRecs: boolean,
+  sink: ByteSink,
+  written: WrittenFile,
+  progress: Progress,
+): Promise<void> {
+  const page = db.prepare(memberPageSql(withRecs)).raw();
+  const run = withRecs ? latestRecommendationRunId(db) : null;
+  let addRow: (cells: string[]) => Promise<void> | void;
+  let flushPage: () => Promise<void> | void = () => undefined;
+  let finish: () => Promise<void>;
+  if (plan.csv) {
+    const { delimiter, encoding, bom } = plan.csv;
+    const kinds = plan.kinds;
+    const line = (cells: readonly string[]) => {
+      let text = csvField(cells[0], kinds[0]);
+      for (let j = 1; j < cells.length; j++) text += delimiter + csvField(cells[j], kinds[j]);
+      return `${text}\r\n`;
+    };
+    let buffered = (bom ? '\ufeff' : '') + line(plan.headers);
+    addRow = (cells) => {
+      buffered += line(cells);
+    };
+    flushPage = async () => {
+      const text = buffered;
+      buffered = '';
+      await sink(encodeText(text, encoding));
+    };
+    finish = async () => flushPage() as Promise<void>;
+  } else {
+    const xlsx = createXlsxWriter(sink, {
+      sheetName: 'Campaign',
+      columns: plan.headers.map((header, j) => ({ header, kind: plan.kinds[j] ?? 'text' })),
+    });
+    addRow = (cells) => xlsx.addRow(cells);
+    finish = () => xlsx.finish();
+  }
+  let after = 0;
+  let done = 0;
+  for (;;) {
+    progress.throwIfCancelled();
+    const rows = page.all({ campaign: campaignId, after, limit: PAGE, ...(withRecs && { run }) }) as MemberRow[];
+    for (const row of rows) {
+      const result = formatRow(plan, toRecord(row));
+      if (result.ok) {
+        written.rows++;
+        written.truncatedCells += result.truncated;
+        const pending = addRow(result.cells);
+        if (pending) await pending;
+      } else {
+        written.skipped.add(String(row[M.externalId]), result);
+        written.skippedIds.push(row[M.id] as number);
+      }
+    }
+    await flushPage();
+    done += rows.length;
+    progress.progress(treated === 0 ? 1 : Math.min(0.99, done / treated), 'writing');
+    if (rows.length < PAGE) break;
+    after = (rows[rows.length - 1] as MemberRow)[M.id] as number;
+  }
+  await finish();
+}
+
+/** Writes the file, logs the export with the audience definition, and marks the written customers as contacted. */
+export async function exportCampaign(
+  db: Db,
+  campaignId: number,
+  options: CampaignExportOptions,
+  path: string,
+  progress: Progress = quiet,
+  now = Date.now(),
+): Promise<ExportSummary> {
+  const campaign = campaignInfo(db, campaignId);
+  const file = await writeExportFile(db, campaignId, options, path, progress);
+  const exportId = db.transaction(() => {
+    const id = Number(
+      db
+        .prepare(
+          `INSERT INTO campaign_exports (campaign_id, exported_at, preset, options_json, file_name, file_path, sha256,
+             bytes, rows, skipped, audience_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          campaignId,
+          now,
+          options.preset,
+          JSON.stringify(options),
+          basename(path),
+          path,
+          file.sha256,
+          file.bytes,
+          file.rows,
+          file.skipped.total,
+          JSON.stringify(campaign.spec),
+        ).lastInsertRowid,
+    );
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS export_skipped (customer_id INTEGER PRIMARY KEY)');
+    db.exec('DELETE FROM temp.export_skipped');
+    const skip = db.prepare('INSERT INTO temp.export_skipped (customer_id) VALUES (?)');
+    for (const customerId of file.skippedIds) skip.run(customerId);
+    db.prepare(
+      `UPDATE campaign_members SET contacted_at = ? WHERE campaign_id = ? AND holdout = 0
+         AND customer_id NOT IN (SELECT customer_id FROM temp.export_skipped)`,
+    ).run(now, campaignId);
+    db.exec('DELETE FROM temp.export_skipped');
+    return id;
+  })();
+  progress.progress(1, null);
+  const row = db.prepare('SELECT * FROM campaign_exports WHERE id = ?').get(exportId) as Parameters<
+    typeof toExportInfo
+  >[0];
+  return {
+    ...toExportInfo(row),
+    skippedByReason: { ...file.skipped.counts },
+    examples: file.skipped.examples.map((example) => ({
+      customerId: example.customerId,
+      reason: example.reason,
+      message: example.problem ? CONTACT_PROBLEM_MESSAGES[example.problem] : SKIP_REASON_MESSAGES[example.reason],
+    })),
+    warnings: [
+      ...exportWarnings(file.plan, { rows: file.rows, bytes: file.bytes, truncatedCells: file.truncatedCells }),
+      ...(options.preset === 'meta' && campaign.funnel.treated > 0 && !hasValues(db, campaignId)
+        ? [
+            {
+              code: 'no-value',
+              message:
+                'There are no lifetime value predictions for these customers, so the value column is empty; run Lifetime value in Models and create the campaign again.',
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+function hasValues(db: Db, campaignId: number): boolean {
+  return (
+    db
+      .prepare('SELECT 1 FROM campaign_members WHERE campaign_id = ? AND holdout = 0 AND value IS NOT NULL LIMIT 1')
+      .get(campaignId) !== undefined
+  );
+}
