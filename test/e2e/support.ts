@@ -21,12 +21,13 @@ export interface BrowserHost {
 }
 
 /** Starts the browser host the way a user does, in a fresh home folder, and reads the address it prints. */
-export async function startBrowserHost(): Promise<BrowserHost> {
-  const home = mkdtempSync(join(tmpdir(), 'marketlens-e2e-'));
+export async function startBrowserHost(options: { home?: string; project?: string } = {}): Promise<BrowserHost> {
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'marketlens-e2e-'));
   const env: NodeJS.ProcessEnv = { ...process.env, MARKETLENS_HOME: home, LANG: 'en_US.UTF-8' };
   delete env.LC_ALL;
   delete env.LC_MESSAGES;
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'marketlens.mjs'), 'serve', '--port', '0'], {
+  const project = options.project ? [options.project] : [];
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'marketlens.mjs'), 'serve', ...project, '--port', '0'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
