@@ -81,7 +81,9 @@ describe('a campaign from RFM "At risk", narrowed by propensity, with a holdout,
     await page.goto(host.url);
     await page.getByRole('navigation').getByRole('link', { name: 'Campaigns', exact: true }).click();
     await testId('campaign-wizard').waitFor();
-    await testId('campaign-rfm-segments').getByRole('checkbox', { name: /At risk/ }).click();
+    await testId('campaign-rfm-segments')
+      .getByRole('checkbox', { name: /At risk/ })
+      .click();
     await testId('campaign-funnel-contacts').waitFor();
     await screenshot(page, 'campaign-audience');
 
