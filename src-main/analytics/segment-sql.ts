@@ -120,6 +120,16 @@ function compileCondition(rule: Condition, context: CompileContext, params: (str
         `AND segment IN (${placeholders(rule.values.length)})`;
       return `c.id ${rule.op === 'in' ? 'IN' : 'NOT IN'} (${members})`;
     }
+    case 'modelScore': {
+      const score = '(SELECT s.score FROM model_scores s WHERE s.model_id = ? AND s.customer_id = c.id)';
+      params.push(rule.modelId);
+      if (rule.op === 'between') {
+        params.push(...range(rule.value, rule.value2));
+        return `${score} BETWEEN ? AND ?`;
+      }
+      params.push(rule.value);
+      return `${score} ${NUMBER_OPERATORS[rule.op]} ?`;
+    }
     case 'cluster': {
       params.push(rule.runId, ...rule.clusters);
       const members = `SELECT customer_id FROM cluster_assignments WHERE run_id = ? AND cluster IN (${placeholders(rule.clusters.length)})`;

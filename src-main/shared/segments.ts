@@ -85,6 +85,18 @@ const clusterCondition = z
   })
   .strict();
 
+const scoreCondition = z
+  .object({
+    field: z.literal('modelScore'),
+    /** A model that has scored the customers; customers it has not scored never match. */
+    modelId: z.number().int().positive(),
+    op: z.enum(NUMBER_OPS),
+    /** Scores are probabilities, 0 to 1. */
+    value: z.number().finite(),
+    value2: z.number().finite().optional(),
+  })
+  .strict();
+
 export const conditionSchema = z.discriminatedUnion('field', [
   textCondition,
   numberCondition,
@@ -93,6 +105,7 @@ export const conditionSchema = z.discriminatedUnion('field', [
   boughtCondition,
   rfmCondition,
   clusterCondition,
+  scoreCondition,
 ]);
 
 export type Condition = z.infer<typeof conditionSchema>;

@@ -140,6 +140,31 @@ describe('rule segments', () => {
     expect(fieldValues(db, 'rfmSegment', '').map((v) => v.value)).toContain(best);
   });
 
+  it('filters by a model score; customers the model did not score never match', () => {
+    const model = Number(
+      db
+        .prepare(
+          `INSERT INTO models (kind, algorithm, version, name, created_at, options_json, window_json, metrics_json, model_json)
+           VALUES ('propensity', 'logistic', 1, 'Buy in 90 days', 0, '{}', '{}', '{}', '{}')`,
+        )
+        .run().lastInsertRowid,
+    );
+    const insert = db.prepare(
+      'INSERT INTO model_scores (model_id, customer_id, score) SELECT ?, id, ? FROM customers WHERE external_id = ?',
+    );
+    insert.run(model, 0.9, 'C1');
+    insert.run(model, 0.4, 'C3');
+    insert.run(model, 0.7, 'C5');
+    expect(members(db, group('and', { field: 'modelScore', modelId: model, op: 'ge', value: 0.5 }))).toEqual([
+      'C1',
+      'C5',
+    ]);
+    expect(
+      members(db, group('and', { field: 'modelScore', modelId: model, op: 'between', value: 0.3, value2: 0.8 })),
+    ).toEqual(['C3', 'C5']);
+    expect(members(db, group('and', { field: 'modelScore', modelId: model, op: 'lt', value: 0.5 }))).toEqual(['C3']);
+  });
+
   it('saves segments that follow new imports, while snapshots keep who was in them', async () => {
     const uk = group('and', { field: 'country', op: 'is', values: ['United Kingdom'] });
     const saved = saveSegment(db, { name: 'UK', rules: uk });

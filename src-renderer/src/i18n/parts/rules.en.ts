@@ -43,6 +43,7 @@ export default {
   daysUnit: 'days (counted back from the latest order)',
   pickValues: 'Choose or search',
   typeValues: 'Type a value and press Enter',
+  model: 'Model',
   pickClusters: 'Choose clusters',
   groups: {
     customer: 'Customer',
@@ -68,6 +69,7 @@ export default {
     categoriesBought: 'Categories bought',
     rfmSegment: 'RFM segment',
     cluster: 'Cluster',
+    modelScore: 'Model score (0 to 1)',
   },
   ops: {
     text: {
@@ -97,6 +99,7 @@ export default {
     bought: { any: 'include any of', none: 'include none of' },
     rfm: { in: 'is one of', notIn: 'is none of' },
     cluster: { in: 'is one of', notIn: 'is none of' },
+    score: { ge: 'is at least', gt: 'is more than', le: 'is at most', lt: 'is less than', between: 'is between' },
   },
   consent: { yes: 'Given', no: 'Refused or unsubscribed', unknown: 'Unknown' },
   share: '{share} of {total} customers · revenue {revenue}',

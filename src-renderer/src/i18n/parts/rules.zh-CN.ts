@@ -45,6 +45,7 @@ const zhCN: typeof en = {
   daysUnit: '天（从最近一笔订单往前算）',
   pickValues: '选择或搜索',
   typeValues: '输入一个值后按回车',
+  model: '模型',
   pickClusters: '选择聚类',
   groups: {
     customer: '顾客',
@@ -70,6 +71,7 @@ const zhCN: typeof en = {
     categoriesBought: '购买过的品类',
     rfmSegment: 'RFM 分群',
     cluster: '聚类',
+    modelScore: '模型评分（0 到 1）',
   },
   ops: {
     text: {
@@ -99,6 +101,7 @@ const zhCN: typeof en = {
     bought: { any: '包含其中任一', none: '不包含其中任何一个' },
     rfm: { in: '属于其中之一', notIn: '不属于其中任何一个' },
     cluster: { in: '属于其中之一', notIn: '不属于其中任何一个' },
+    score: { ge: '至少', gt: '大于', le: '不超过', lt: '小于', between: '介于' },
   },
   consent: { yes: '已同意', no: '已拒绝或已退订', unknown: '未知' },
   share: '占 {total} 位顾客的 {share} · 消费金额 {revenue}',

@@ -2,7 +2,7 @@ import type { Condition, ConditionField, RuleGroup } from '@shared/segments';
 import { isGroup } from '@shared/segments';
 
 /** How a field is edited: which operators it offers and what kind of value box. */
-export type FieldKind = 'text' | 'number' | 'date' | 'consent' | 'bought' | 'rfm' | 'cluster';
+export type FieldKind = 'text' | 'number' | 'date' | 'consent' | 'bought' | 'rfm' | 'cluster' | 'score';
 
 const KIND: Record<ConditionField, FieldKind> = {
   country: 'text',
@@ -22,12 +22,19 @@ const KIND: Record<ConditionField, FieldKind> = {
   categoriesBought: 'bought',
   rfmSegment: 'rfm',
   cluster: 'cluster',
+  modelScore: 'score',
 };
 
 /** The clusters of the latest clustering run, for the "cluster is" condition. */
 export interface ClusterChoice {
   runId: number;
   clusters: { value: number; label: string }[];
+}
+
+/** What the analysis fields can refer to: the latest clusters, and the models that have scored customers. */
+export interface AnalysisChoices {
+  clusters: ClusterChoice | null;
+  models: { value: number; label: string }[];
 }
 
 export const kindOf = (field: ConditionField): FieldKind => KIND[field];
@@ -48,7 +55,7 @@ export const FIELD_GROUPS: { key: string; fields: ConditionField[] }[] = [
     ],
   },
   { key: 'purchases', fields: ['productsBought', 'categoriesBought'] },
-  { key: 'analyses', fields: ['rfmSegment', 'cluster'] },
+  { key: 'analyses', fields: ['rfmSegment', 'cluster', 'modelScore'] },
 ];
 
 export const OPERATORS: Record<FieldKind, string[]> = {
@@ -59,6 +66,7 @@ export const OPERATORS: Record<FieldKind, string[]> = {
   bought: ['any', 'none'],
   rfm: ['in', 'notIn'],
   cluster: ['in', 'notIn'],
+  score: ['ge', 'gt', 'le', 'lt', 'between'],
 };
 
 /** Fields whose values the core can list (most common first) for the value picker. */
@@ -70,7 +78,7 @@ export const isListed = (field: ConditionField): field is ListedField =>
 const DAY_MS = 86_400_000;
 
 /** A sensible first condition for a field, so that choosing a field gives something that already counts. */
-export function defaultCondition(field: ConditionField, clusterRunId: number | null): Condition {
+export function defaultCondition(field: ConditionField, choices: AnalysisChoices): Condition {
   switch (kindOf(field)) {
     case 'text':
       return { field, op: 'is', values: [] } as Condition;
@@ -85,7 +93,9 @@ export function defaultCondition(field: ConditionField, clusterRunId: number | n
     case 'rfm':
       return { field: 'rfmSegment', op: 'in', values: [] };
     case 'cluster':
-      return { field: 'cluster', op: 'in', runId: clusterRunId ?? 1, clusters: [] };
+      return { field: 'cluster', op: 'in', runId: choices.clusters?.runId ?? 1, clusters: [] };
+    case 'score':
+      return { field: 'modelScore', modelId: choices.models[0]?.value ?? 1, op: 'ge', value: 0.5 };
   }
 }
 
