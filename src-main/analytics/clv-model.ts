@@ -8,6 +8,7 @@
  */
 import {
   CHURN_BAND_THRESHOLDS,
+  CLV_FREQUENCY_GROUPS,
   type ChurnBand,
   type ClvFrequencyCheck,
   type ClvSummaryDto,
@@ -28,10 +29,9 @@ import {
   type GammaGammaFit,
   type GammaGammaWarning,
 } from '../ml/gamma-gamma';
+import { aliveMatrix } from './clv-alive-matrix';
 
 const DAY_MS = 86_400_000;
-/** Calibration frequencies shown one by one in the holdout check; the last group is "this many or more". */
-const FREQUENCY_GROUPS = 7;
 
 export interface ClvModelOptions {
   /** Any moment of the last calibration day. */
@@ -187,14 +187,14 @@ export function computeClv<C extends Int32Array | readonly string[]>(
   let holdout: ClvFigures['holdout'] = null;
   if (data.holdout) {
     const predicted = conditionalExpectedPurchases(params, data, data.holdout.length);
-    const byFrequency: ClvFrequencyCheck[] = Array.from({ length: FREQUENCY_GROUPS + 1 }, (_, frequency) => ({
+    const byFrequency: ClvFrequencyCheck[] = Array.from({ length: CLV_FREQUENCY_GROUPS + 1 }, (_, frequency) => ({
       frequency,
       customers: 0,
       actual: 0,
       predicted: 0,
     }));
     for (let i = 0; i < n; i++) {
-      const group = byFrequency[Math.min(data.x[i] ?? 0, FREQUENCY_GROUPS)] as ClvFrequencyCheck;
+      const group = byFrequency[Math.min(data.x[i] ?? 0, CLV_FREQUENCY_GROUPS)] as ClvFrequencyCheck;
       group.customers++;
       group.actual += data.holdout.x[i] ?? 0;
       group.predicted += predicted[i] ?? 0;
@@ -234,6 +234,7 @@ export function computeClv<C extends Int32Array | readonly string[]>(
       bands,
       totalPredictedClv: clv.reduce((sum, v) => sum + v, 0),
       holdout,
+      aliveMatrix: aliveMatrix(params, data),
       nextOrderMethod: 'last-plus-mean-gap',
     },
     customers: {

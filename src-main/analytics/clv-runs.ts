@@ -79,7 +79,9 @@ export function runClv(db: Db, options: ClvOptions, ctx: TrainingProgress, now =
 export function latestClv(db: Db): ClvSummaryDto | null {
   const row = db.prepare('SELECT id, summary_json FROM clv_runs ORDER BY id DESC LIMIT 1').get() as
     { id: number; summary_json: string } | undefined;
-  return row ? { runId: row.id, ...(JSON.parse(row.summary_json) as Omit<ClvSummaryDto, 'runId'>) } : null;
+  if (!row) return null;
+  const summary = JSON.parse(row.summary_json) as Omit<ClvSummaryDto, 'runId'>;
+  return { runId: row.id, ...summary, aliveMatrix: summary.aliveMatrix ?? null };
 }
 
 const ORDER_BY: Record<(typeof CLV_SORTS)[number], string> = {

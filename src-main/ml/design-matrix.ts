@@ -19,6 +19,7 @@
  *   as drivers) is centred and divided by its population standard deviation on the training rows.
  * The transform is a plain JSON-ready object; `loadDesign` reads it back.
  */
+import { MISSING_LEVEL, OTHER_LEVEL } from '../shared/design-levels';
 import { CoreError } from '../shared/errors';
 import type { RowMajor } from './kmeans';
 
@@ -114,8 +115,6 @@ export interface Driver {
   direction: 'raises' | 'lowers';
 }
 
-export const MISSING_LEVEL = '(missing)';
-export const OTHER_LEVEL = '(other)';
 
 const invalid = (message: string) => new CoreError('VALIDATION', message);
 

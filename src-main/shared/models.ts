@@ -153,6 +153,8 @@ export interface ModelEvaluation {
   thresholds: ThresholdRow[];
 }
 
+export { MISSING_LEVEL } from './design-levels';
+
 /** A feature of the model: a column's value, its missing flag, or one level of a category. */
 export interface FeatureRef {
   /** The column (a PropensityFeature for order-based models, a header for tables). */
@@ -290,13 +292,31 @@ export interface ClvWarning {
   params: Record<string, string | number>;
 }
 
+/** Calibration frequencies checked one by one against the holdout; this last group is "this many or more". */
+export const CLV_FREQUENCY_GROUPS = 7;
+
 export interface ClvFrequencyCheck {
-  /** Repeat purchases in calibration; the last group is "this many or more". */
+  /** Repeat purchases in calibration; CLV_FREQUENCY_GROUPS means "this many or more". */
   frequency: number;
   customers: number;
   /** Mean repeat purchase days after the calibration end. */
   actual: number;
   predicted: number;
+}
+
+/**
+ * BG/NBD's chance that a customer is still active, for customers as old as the oldest one (weeks from the first
+ * purchase to the calibration end), by repeat purchases and weeks since the last purchase. One-time buyers are
+ * left out: the model counts them as active whatever their age.
+ */
+export interface ClvAliveMatrix {
+  ageWeeks: number;
+  /** 1, 2, …: repeat purchases. */
+  frequencies: number[];
+  /** From 0 (bought in the last week of the calibration) to under ageWeeks: repeat buyers bought after day one. */
+  weeksSinceLast: number[];
+  /** probability[i][j]: at frequencies[i] and weeksSinceLast[j]. */
+  probability: number[][];
 }
 
 export interface ClvSummaryDto {
@@ -326,6 +346,8 @@ export interface ClvSummaryDto {
     weekly: { week: number; actual: number; expected: number }[];
     calibrationWeeks: number;
   } | null;
+  /** null in runs kept before the matrix existed. */
+  aliveMatrix: ClvAliveMatrix | null;
   /** How the next order date is estimated, for the UI to say. */
   nextOrderMethod: 'last-plus-mean-gap';
 }

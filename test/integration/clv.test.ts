@@ -42,6 +42,22 @@ describe('lifetime value from a transactions file', () => {
     // The BTYD walkthrough's cumulative actual repeat purchases in weeks 20-25.
     expect(holdout?.weekly.slice(19, 25).map((w) => w.actual)).toEqual([1359, 1414, 1484, 1517, 1573, 1672]);
 
+    // The P(alive) matrix at the oldest customers' age (38 whole weeks; T runs to 38.86): it equals BG/NBD's
+    // closed form, a long silence lowers it, and it lowers it most for frequent buyers.
+    const matrix = figures.aliveMatrix;
+    expect(matrix).toMatchObject({ ageWeeks: 38, frequencies: Array.from({ length: 20 }, (_, i) => i + 1) });
+    expect(matrix?.weeksSinceLast).toEqual([0, 4, 8, 12, 16, 20, 24, 28, 32, 36]);
+    const closedForm = (x: number, weeks: number) =>
+      1 / (1 + (a / (b + x - 1)) * ((alpha + 38) / (alpha + 38 - weeks)) ** (r + x));
+    expect(matrix?.probability[1]?.[3]).toBeCloseTo(closedForm(2, 12), 4);
+    expect(matrix?.probability[9]?.[9]).toBeCloseTo(closedForm(10, 36), 4);
+    for (const row of matrix?.probability ?? [])
+      row.slice(1).forEach((p, j) => expect(p).toBeLessThanOrEqual(row[j] ?? 0));
+    const [recent, silent] = [0, 9].map((j) => matrix?.probability.map((row) => row[j] ?? NaN) ?? []);
+    expect(recent?.[19]).toBeGreaterThan(recent?.[0] ?? 1);
+    expect(silent?.[19]).toBeLessThan(0.01);
+    expect(silent?.[0]).toBeGreaterThan(100 * (silent?.[19] ?? 1));
+
     const bands = customers.band.reduce<Record<string, number>>(
       (n, band) => ({ ...n, [band]: (n[band] ?? 0) + 1 }),
       {},
@@ -88,6 +104,7 @@ describe('lifetime value of a project', () => {
       expect(summary).toMatchObject({ runId: 1, createdAt: 5000, holdout: null, customers: 178 });
       expect(summary.bands.low + summary.bands.medium + summary.bands.high).toBe(178);
       expect(latestClv(db)).toEqual(summary);
+      expect(summary.aliveMatrix?.probability).toHaveLength(summary.aliveMatrix?.frequencies.length ?? -1);
 
       // Historic value is what each customer spent; customers who bought on one day only get no next order date.
       const mismatched = db

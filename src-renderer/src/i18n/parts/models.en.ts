@@ -19,10 +19,23 @@ export default {
     country: 'Country',
     emailConsent: 'Email consent',
   },
+  /** The same names inside a sentence. */
+  featureInSentence: {
+    recency: 'number of days since the last order',
+    frequency: 'number of orders',
+    monetary: 'total spend',
+    tenure: 'number of days since the first order',
+    averageOrderValue: 'average order value',
+    daysBetweenOrders: 'average gap between orders',
+    distinctProducts: 'number of different products bought',
+    country: 'country',
+    emailConsent: 'email consent',
+  },
   featureMissing: '{column} unknown',
   featureLevel: '{column} is {level}',
   featureOther: '{column} is another value',
   otherLevel: 'another value',
+  blankLevel: 'blank',
   family: {
     logistic: 'Logistic regression',
     tree: 'Decision tree',
@@ -51,6 +64,31 @@ export default {
     workingOn: 'Training the {family}…',
     progressLabel: 'Training progress',
     failed: 'The training failed.',
+  },
+  source: {
+    label: 'Learn from',
+    orders: 'The orders',
+    table: 'An imported customer table',
+    noOrders: 'This project has no orders yet, so models learn from an imported customer table.',
+  },
+  table: {
+    title: 'Predict a label from a customer table',
+    intro:
+      'Use a table with one row per customer and a column that says what happened, for example who answered the last campaign. The app learns that column from the other ones on 70% of the rows and tests it on the rest: categories become yes/no features, missing numbers get the middle value and a flag, very skewed numbers are compressed with a log. The report says what it did.',
+    none: 'No customer table has been imported yet. In Import, choose the kind “{kind}” and map the column that holds the outcome as the label.',
+    goImport: 'Go to Import',
+    table: 'Table',
+    option: '{file} · {rows} rows · {date}',
+    label: 'Outcome: the column {column}, filled in for {labelled} of {rows} rows. Rows without it are left out.',
+    noLabel:
+      '{file} was imported without a label column, so there is nothing to predict. Import it again and map the outcome column as the label.',
+    columns: 'Columns the model may use',
+    columnsHint:
+      'Untick identifiers, free text and anything only known after the outcome (it would make the model look better than it is).',
+    name: 'Name',
+    namePlaceholder: 'Default: {column}',
+    incomplete: 'Choose at least one column and at least one kind of model.',
+    working: 'Preparing the table…',
   },
   compare: {
     title: 'Side by side on the held-out customers',
@@ -112,8 +150,32 @@ export default {
     importance: '{feature}: {share} of the splits’ weight',
   },
   drivers: {
-    raises: 'More {feature} raises the odds (×{odds} per typical step).',
-    lowers: 'More {feature} lowers the odds (÷{odds} per typical step).',
+    hint: 'Strongest first. A typical step is one standard deviation of the feature among these customers.',
+    value: {
+      raises: 'A higher {feature} raises the odds (×{odds} per typical step).',
+      lowers: 'A higher {feature} lowers the odds (÷{odds} per typical step).',
+    },
+    flag: {
+      raises: '{subject} raises the odds.',
+      lowers: '{subject} lowers the odds.',
+    },
+    subject: {
+      emailConsent: 'Having agreed to marketing emails',
+      missing: {
+        daysBetweenOrders: 'Having no average gap between orders (a single order)',
+        country: 'Having no country on record',
+        emailConsent: 'Not knowing whether the customer agreed to emails',
+        any: 'Having no value for {column}',
+      },
+      level: {
+        country: 'Being in {level}',
+        any: 'Having {level} as {column}',
+      },
+      other: {
+        country: 'Being in a less common country',
+        any: 'Having a less common value for {column}',
+      },
+    },
   },
   rules: {
     hint: 'The tree’s groups of customers, the most likely first.',
@@ -136,7 +198,9 @@ export default {
     log1p: '{column} is very skewed, so it was compressed with a log.',
     imputed:
       '{column} is missing for {n} customer, who got the middle value {value} and a flag. | {column} is missing for {n} customers, who got the middle value {value} and a flag.',
-    oneHot: '{column} became {n} yes/no feature. | {column} became {n} yes/no features.',
+    oneHot: '{column} became {n} yes/no feature ({levels}). | {column} became {n} yes/no features ({levels}).',
+    oneHotOther: '{n} row with a rarer value shares one more. | {n} rows with rarer values share one more.',
+    oneHotBaseline: 'The others are compared with {level}.',
   },
   warnings: {
     WINDOW_NOT_OBSERVED:
@@ -210,6 +274,19 @@ export default {
       high: 'High risk',
     },
     customers: 'Customers',
+    frequencyTitle: 'Predicted against actual, by earlier repeat purchases',
+    frequencyHint:
+      'Customers grouped by how many repeat purchases they made up to {date}: what each group bought after that date, per customer, against what the model expected.',
+    frequencyAxis: 'Earlier repeat purchases',
+    frequencyLast: '{n} or more',
+    perCustomer: 'Per customer',
+    calibrationEnd: 'Learnt up to here',
+    aliveTitle: 'Chance still active, by repeat purchases and silence',
+    aliveHint:
+      'For a customer who first bought {weeks} weeks before {date}: the more often they bought, the more a long silence says they have gone. Customers who bought only once count as active in this model.',
+    weeksSinceLast: 'Weeks since the last purchase',
+    repeatPurchases: 'Repeat purchases',
+    aliveTip: '{n} repeat purchases, last one {weeks} weeks ago: {p} chance still active',
     trackingTitle: 'Predicted against actual repeat purchases',
     trackingHint:
       'Cumulative repeat purchases by week; the model learnt from the first {week} weeks. After them it expected {predicted} and {actual} happened.',

@@ -21,10 +21,22 @@ const zhCN: typeof en = {
     country: '国家',
     emailConsent: '邮件营销同意',
   },
+  featureInSentence: {
+    recency: '距上次下单天数',
+    frequency: '订单数',
+    monetary: '消费总额',
+    tenure: '距首次下单天数',
+    averageOrderValue: '平均订单金额',
+    daysBetweenOrders: '平均下单间隔天数',
+    distinctProducts: '购买过的不同商品数',
+    country: '国家',
+    emailConsent: '邮件营销同意',
+  },
   featureMissing: '{column}未知',
   featureLevel: '{column}为{level}',
   featureOther: '{column}为其他值',
   otherLevel: '其他值',
+  blankLevel: '空白',
   family: {
     logistic: '逻辑回归',
     tree: '决策树',
@@ -52,6 +64,29 @@ const zhCN: typeof en = {
     workingOn: '正在训练{family}…',
     progressLabel: '训练进度',
     failed: '训练失败。',
+  },
+  source: {
+    label: '学习来源',
+    orders: '订单',
+    table: '导入的客户表',
+    noOrders: '本项目还没有订单，因此模型从导入的客户表学习。',
+  },
+  table: {
+    title: '根据客户表预测标签',
+    intro:
+      '使用每位客户一行、并有一列记录结果的表，例如谁回应了上一次营销活动。应用在 70% 的行上根据其他列学习这一列，并在其余行上检验：类别会转换为是/否特征，缺失的数字填入中间值并加上标记，严重偏斜的数字用对数压缩。报告会说明做了哪些处理。',
+    none: '还没有导入客户表。请在“导入”中选择类型“{kind}”，并把记录结果的列映射为标签。',
+    goImport: '前往导入',
+    table: '客户表',
+    option: '{file} · {rows} 行 · {date}',
+    label: '结果：{column} 列，{rows} 行中有 {labelled} 行填写了该列。没有填写的行不参与训练。',
+    noLabel: '导入 {file} 时没有映射标签列，因此没有可预测的内容。请重新导入并把结果列映射为标签。',
+    columns: '模型可以使用的列',
+    columnsHint: '请取消勾选编号、自由文本，以及只有在结果发生之后才知道的信息（否则模型看起来会比实际更好）。',
+    name: '名称',
+    namePlaceholder: '默认：{column}',
+    incomplete: '请至少选择一列和一种模型。',
+    working: '正在准备数据表…',
   },
   compare: {
     title: '在预留客户上并排比较',
@@ -111,8 +146,32 @@ const zhCN: typeof en = {
     importance: '{feature}：占分裂权重的 {share}',
   },
   drivers: {
-    raises: '{feature}越高，可能性越大（每个典型幅度 ×{odds}）。',
-    lowers: '{feature}越高，可能性越小（每个典型幅度 ÷{odds}）。',
+    hint: '影响最大的排在前面。典型幅度指该特征在这些客户中的一个标准差。',
+    value: {
+      raises: '{feature}越高，可能性越大（每增加一个典型幅度 ×{odds}）。',
+      lowers: '{feature}越高，可能性越小（每增加一个典型幅度 ÷{odds}）。',
+    },
+    flag: {
+      raises: '{subject}会提高可能性。',
+      lowers: '{subject}会降低可能性。',
+    },
+    subject: {
+      emailConsent: '已同意接收营销邮件',
+      missing: {
+        daysBetweenOrders: '没有平均下单间隔（只下过一单）',
+        country: '没有国家信息',
+        emailConsent: '不清楚客户是否同意接收邮件',
+        any: '{column}没有值',
+      },
+      level: {
+        country: '位于{level}',
+        any: '{column}为{level}',
+      },
+      other: {
+        country: '位于较少见的国家',
+        any: '{column}为较少见的值',
+      },
+    },
   },
   rules: {
     hint: '决策树划分出的客户群，可能性最高的排在前面。',
@@ -135,7 +194,9 @@ const zhCN: typeof en = {
     log1p: '{column}分布非常偏斜，已用对数压缩。',
     imputed:
       '{column}有 {n} 位客户缺失，已填入中间值 {value} 并加上标记。 | {column}有 {n} 位客户缺失，已填入中间值 {value} 并加上标记。',
-    oneHot: '{column}转换成了 {n} 个是/否特征。 | {column}转换成了 {n} 个是/否特征。',
+    oneHot: '{column}转换成了 {n} 个是/否特征（{levels}）。 | {column}转换成了 {n} 个是/否特征（{levels}）。',
+    oneHotOther: '另有 {n} 行取值较少见，共用一个特征。 | 另有 {n} 行取值较少见，共用一个特征。',
+    oneHotBaseline: '其他取值都与{level}相比较。',
   },
   warnings: {
     WINDOW_NOT_OBSERVED:
@@ -203,6 +264,18 @@ const zhCN: typeof en = {
       high: '高风险',
     },
     customers: '客户数',
+    frequencyTitle: '按之前重复购买次数对比预测与实际',
+    frequencyHint: '按截至 {date} 的重复购买次数把客户分组：比较每组客户在该日期之后人均实际购买次数与模型的预期。',
+    frequencyAxis: '之前的重复购买次数',
+    frequencyLast: '{n} 次及以上',
+    perCustomer: '人均',
+    calibrationEnd: '学习截至此处',
+    aliveTitle: '按重复购买次数和沉默时长的仍活跃概率',
+    aliveHint:
+      '对于在 {date} 之前 {weeks} 周首次购买的客户：购买越频繁，长时间没有购买就越说明已经流失。只购买过一次的客户在此模型中都算作活跃。',
+    weeksSinceLast: '距上次购买的周数',
+    repeatPurchases: '重复购买次数',
+    aliveTip: '重复购买 {n} 次，上次购买在 {weeks} 周前：仍活跃概率 {p}',
     trackingTitle: '预测与实际的重复购买对比',
     trackingHint: '按周累计的重复购买次数；模型从前 {week} 周学习。此后模型预期 {predicted} 次，实际发生 {actual} 次。',
     week: '周',
