@@ -115,7 +115,6 @@ export interface Driver {
   direction: 'raises' | 'lowers';
 }
 
-
 const invalid = (message: string) => new CoreError('VALIDATION', message);
 
 const NUMERIC_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
