@@ -1,7 +1,7 @@
 /**
  * Saving a campaign: its audience (audience.ts) with every member's personal fields frozen (segment, predicted value
- * and its band, offer, coupon code), so that each export of it, today or in a year, writes the same people with the
- * same codes and offers. Recommended products are read when exporting, as the latest ones are the useful ones.
+ * and its band, offer, coupon code, recommended products), so that each export of it, today or in a year, writes
+ * the same people with the same codes, offers and products.
  * Listing, reading and deleting campaigns.
  */
 import { generateCouponCodes } from '../io/coupon-codes';
@@ -17,8 +17,8 @@ import type {
 } from '../shared/campaigns';
 import { CoreError } from '../shared/errors';
 import type { Db } from '../store/connection';
-import { buildAudience } from './audience';
-import { latestClvRunId, valueBandThresholds } from './predictions';
+import { buildAudience, type Audience } from './audience';
+import { latestClvRunId, latestRecommendationRunId, valueBandThresholds } from './predictions';
 
 export interface Progress {
   progress(fraction: number, detail?: string | null): void;
@@ -27,45 +27,78 @@ export interface Progress {
 
 const quiet: Progress = { progress: () => undefined, throwIfCancelled: () => undefined };
 
-/** Members go to SQLite as JSON, a chunk per statement: one call per row costs more than the insert itself. */
-const CHUNK = 50_000;
+/** Top recommended products frozen per contacted member, as many as a personal "recs" field shows. */
+const TOP_RECOMMENDATIONS = 3;
+/** Separates recommended product names inside one SQL value; no product name holds it. */
+export const RECS_SEPARATOR = '\u001f';
 
-const INSERT_MEMBERS = `INSERT INTO campaign_members (campaign_id, customer_id, holdout, segment, offer, coupon)
-  SELECT :campaign, j.value ->> 0, j.value ->> 1, s.value, o.value, j.value ->> 2
-  FROM json_each(:rows) j
-  JOIN json_each(:segments) s ON s.key = j.value ->> 3
-  LEFT JOIN json_each(:offers) o ON o.key = j.value ->> 3 AND o.value IS NOT NULL`;
+/**
+ * Every member's frozen fields in one statement, from the audience the caller put in the temporary tables: the
+ * latest CLV run's value and band, the offer (by segment, else by value band, else the default) and the top
+ * recommended products. Set-based, so a million members cost one pass rather than a statement per chunk.
+ */
+const INSERT_MEMBERS = `INSERT INTO campaign_members (campaign_id, customer_id, holdout, segment, value, value_band, offer,
+    coupon, recs)
+  SELECT :campaign, customer_id, holdout, segment, clv, band,
+    coalesce(segment_offer, CASE band WHEN 'High' THEN :highOffer WHEN 'Medium' THEN :mediumOffer
+      WHEN 'Low' THEN :lowOffer END, :defaultOffer),
+    coupon, recs
+  FROM (SELECT a.customer_id, a.holdout, a.coupon, l.segment, l.offer AS segment_offer, v.clv,
+      CASE WHEN v.clv IS NULL THEN NULL WHEN v.clv >= :high THEN 'High' WHEN v.clv >= :medium THEN 'Medium' ELSE 'Low'
+        END AS band,
+      CASE WHEN a.holdout = 0 THEN (SELECT group_concat(coalesce(nullif(p.name, ''), p.sku), char(31) ORDER BY r.rank)
+        FROM recommendations r JOIN products p ON p.id = r.product_id
+        WHERE r.run_id = :recRun AND r.customer_id = a.customer_id AND r.rank <= ${TOP_RECOMMENDATIONS}) END AS recs
+    FROM temp.campaign_audience a JOIN temp.campaign_labels l ON l.id = a.label
+    LEFT JOIN clv_customers v ON v.run_id = :clvRun AND v.customer_id = a.customer_id
+    ORDER BY a.customer_id)`;
 
-/** The latest CLV run's value and its band, for every member, in one statement. */
-function freezeValues(db: Db, campaignId: number): void {
-  const runId = latestClvRunId(db);
-  if (runId === null) return;
-  const thresholds = valueBandThresholds(db, runId);
-  db.prepare(
-    `UPDATE campaign_members AS m SET value = v.clv,
-       value_band = CASE WHEN v.clv >= :high THEN 'High' WHEN v.clv >= :medium THEN 'Medium' ELSE 'Low' END
-     FROM clv_customers v WHERE v.run_id = :run AND v.customer_id = m.customer_id AND m.campaign_id = :campaign`,
-  ).run({ run: runId, campaign: campaignId, high: thresholds?.high ?? 0, medium: thresholds?.medium ?? 0 });
-}
-
-/** Offers by segment went in with the members; then by value band, then the default, for those still without. */
-function freezeOffers(db: Db, campaignId: number, spec: CampaignSpec): void {
-  const byKey = new Map(Object.entries(spec.offers).map(([key, offer]) => [key.toLowerCase(), offer || null]));
-  db.prepare(
-    `UPDATE campaign_members SET offer = CASE value_band WHEN 'High' THEN :high WHEN 'Medium' THEN :medium
-       WHEN 'Low' THEN :low END WHERE campaign_id = :campaign AND offer IS NULL AND value_band IS NOT NULL`,
-  ).run({
-    campaign: campaignId,
-    high: byKey.get('high') ?? null,
-    medium: byKey.get('medium') ?? null,
-    low: byKey.get('low') ?? null,
-  });
-  if (spec.defaultOffer) {
-    db.prepare('UPDATE campaign_members SET offer = ? WHERE campaign_id = ? AND offer IS NULL').run(
-      spec.defaultOffer,
-      campaignId,
+/** The audience as built in JavaScript, handed to SQLite row by row through one prepared statement. */
+function stageAudience(db: Db, audience: Audience, codes: readonly string[], offers: CampaignSpec['offers']): void {
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS campaign_labels (id INTEGER PRIMARY KEY, segment TEXT NOT NULL, offer TEXT);
+    CREATE TEMP TABLE IF NOT EXISTS campaign_audience (customer_id INTEGER PRIMARY KEY, holdout INTEGER NOT NULL,
+      label INTEGER NOT NULL, coupon TEXT);
+    DELETE FROM temp.campaign_labels; DELETE FROM temp.campaign_audience;`);
+  const byKey = new Map(Object.entries(offers).map(([key, offer]) => [key.toLowerCase(), offer]));
+  const labelIndex = new Map<string, number>();
+  const label = db.prepare('INSERT INTO temp.campaign_labels (id, segment, offer) VALUES (?, ?, ?)');
+  for (const segment of audience.segments) {
+    if (labelIndex.has(segment)) continue;
+    labelIndex.set(segment, labelIndex.size);
+    label.run(labelIndex.size - 1, segment, byKey.get(segment.toLowerCase()) || null);
+  }
+  const member = db.prepare(
+    'INSERT INTO temp.campaign_audience (customer_id, holdout, label, coupon) VALUES (?, ?, ?, ?)',
+  );
+  const { customerIds, segments, holdout } = audience;
+  let coupon = 0;
+  for (let i = 0; i < customerIds.length; i++) {
+    const held = holdout[i] === 1;
+    member.run(
+      customerIds[i],
+      held ? 1 : 0,
+      labelIndex.get(segments[i] as string),
+      held ? null : (codes[coupon++] ?? null),
     );
   }
+}
+
+function insertMembers(db: Db, campaignId: number, spec: CampaignSpec): void {
+  const clvRun = latestClvRunId(db);
+  const thresholds = clvRun === null ? null : valueBandThresholds(db, clvRun);
+  const byKey = new Map(Object.entries(spec.offers).map(([key, offer]) => [key.toLowerCase(), offer || null]));
+  db.prepare(INSERT_MEMBERS).run({
+    campaign: campaignId,
+    clvRun,
+    high: thresholds?.high ?? 0,
+    medium: thresholds?.medium ?? 0,
+    highOffer: byKey.get('high') ?? null,
+    mediumOffer: byKey.get('medium') ?? null,
+    lowOffer: byKey.get('low') ?? null,
+    defaultOffer: spec.defaultOffer || null,
+    recRun: latestRecommendationRunId(db),
+  });
+  db.exec('DELETE FROM temp.campaign_labels; DELETE FROM temp.campaign_audience;');
 }
 
 export function createCampaign(db: Db, spec: CampaignSpec, progress: Progress = quiet, now = Date.now()): CampaignInfo {
@@ -87,12 +120,7 @@ export function createCampaign(db: Db, spec: CampaignSpec, progress: Progress = 
   // Earlier campaigns' codes are not excluded: the same spec and seed must give the same codes again. A campaign
   // that must not share codes with another gets its own prefix in the pattern.
   const codes = spec.couponPattern ? generateCouponCodes(spec.couponPattern, funnel.treated, { seed: spec.seed }) : [];
-  const { customerIds, segments, holdout } = audience;
-  const labels = [...new Set(segments)];
-  const labelIndex = new Map(labels.map((label, i) => [label, i]));
-  const segmentOffers = new Map(Object.entries(spec.offers).map(([key, offer]) => [key.toLowerCase(), offer]));
   progress.progress(0.3, 'saving');
-
   const id = db.transaction(() => {
     const campaignId = Number(
       db
@@ -102,29 +130,9 @@ export function createCampaign(db: Db, spec: CampaignSpec, progress: Progress = 
         .run(spec.name, JSON.stringify(spec), JSON.stringify(funnel), JSON.stringify(audience.balance), now)
         .lastInsertRowid,
     );
-    const insert = db.prepare(INSERT_MEMBERS);
-    const params = {
-      campaign: campaignId,
-      segments: JSON.stringify(labels),
-      offers: JSON.stringify(labels.map((label) => segmentOffers.get(label.toLowerCase()) || null)),
-    };
-    let coupon = 0;
-    for (let start = 0; start < customerIds.length; start += CHUNK) {
-      const rows: (number | string | null)[][] = [];
-      for (let i = start; i < Math.min(start + CHUNK, customerIds.length); i++) {
-        const held = holdout[i] === 1;
-        rows.push([
-          customerIds[i] as number,
-          held ? 1 : 0,
-          held ? null : (codes[coupon++] ?? null),
-          labelIndex.get(segments[i] as string) as number,
-        ]);
-      }
-      insert.run({ ...params, rows: JSON.stringify(rows) });
-      progress.progress(0.3 + (0.4 * (start + rows.length)) / customerIds.length, 'saving');
-    }
-    freezeValues(db, campaignId);
-    freezeOffers(db, campaignId, spec);
+    stageAudience(db, audience, codes, spec.offers);
+    progress.progress(0.5, 'saving');
+    insertMembers(db, campaignId, spec);
     return campaignId;
   })();
   progress.progress(1, null);

@@ -114,6 +114,16 @@ describe('campaigns', () => {
     expect(later.funnel.eligible).toBe(first.funnel.holdout);
     const muchLater = buildAudience(db, spec({ excludeContactedDays: 30 }), CREATED + 40 * 86_400_000);
     expect(muchLater.funnel.recentlyContacted).toBe(0);
+
+    // Mailchimp skips members without a valid email: they were not contacted, so a later campaign may reach them.
+    const sent = CREATED + 50 * 86_400_000;
+    const second = createCampaign(db, spec({ requireConsent: false }), quiet, sent);
+    const mailchimp = join(dir, 'second.csv');
+    const summary = await exportCampaign(db, second.id, exportOptions({ preset: 'mailchimp' }), mailchimp, quiet, sent);
+    expect(summary.skipped).toBeGreaterThan(0);
+    const afterSecond = buildAudience(db, spec({ requireConsent: false, excludeContactedDays: 30 }), sent + 86_400_000);
+    expect(afterSecond.funnel.recentlyContacted).toBe(summary.rows);
+    expect(afterSecond.funnel.recentlyContacted).toBe(second.funnel.treated - summary.skipped);
   });
 
   it('holds out 10% within each RFM segment, the same customers and codes again for the same seed', () => {

@@ -1,5 +1,6 @@
--- Campaigns: a saved audience with its members frozen (holdout flag, offer and coupon each), every export of it
--- (re-creatable: same members, same bytes), its measured results, and the do-not-contact list.
+-- Campaigns: a saved audience with its members frozen (holdout flag, offer, coupon and recommendations each), every
+-- export of it (re-creatable: same members, same bytes) with the members it skipped, its measured results, and the
+-- do-not-contact list.
 
 CREATE TABLE campaigns (
   id INTEGER PRIMARY KEY,
@@ -22,12 +23,10 @@ CREATE TABLE campaign_members (
   value_band TEXT,
   offer TEXT,
   coupon TEXT,
-  -- Set when an export wrote this customer; "contacted in the last N days" reads it.
-  contacted_at INTEGER,
+  -- Names of the top recommended products of the latest run, best first, separated by U+001F; contacted members only.
+  recs TEXT,
   PRIMARY KEY (campaign_id, customer_id)
 ) STRICT, WITHOUT ROWID;
-
-CREATE INDEX campaign_members_contacted ON campaign_members (contacted_at) WHERE contacted_at IS NOT NULL;
 
 CREATE TABLE campaign_exports (
   id INTEGER PRIMARY KEY,
@@ -47,6 +46,15 @@ CREATE TABLE campaign_exports (
 ) STRICT;
 
 CREATE INDEX campaign_exports_campaign ON campaign_exports (campaign_id, exported_at);
+
+-- Contacted members an export left out for want of a valid email or phone. An export contacted every other contacted
+-- member of its campaign: "contacted in the last N days" reads exports and these, so that an export writes a row per
+-- skipped member rather than a date on each of a million members.
+CREATE TABLE campaign_export_skips (
+  export_id INTEGER NOT NULL REFERENCES campaign_exports (id) ON DELETE CASCADE,
+  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+  PRIMARY KEY (export_id, customer_id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE campaign_results (
   id INTEGER PRIMARY KEY,

@@ -16,7 +16,7 @@ export default {
     rfmSegments: 'RFM segments',
     noSegments: 'No saved segments yet. Build one in Segments.',
     noRfm: 'No RFM analysis yet. Run one in Segments to choose RFM segments.',
-    members: '{count} customers',
+    members: '{count} customer | {count} customers',
   },
   narrow: {
     score: 'Narrow by a model score',
@@ -31,7 +31,8 @@ export default {
     email: 'Email',
     sms: 'SMS',
     consent: 'Only customers who agreed to marketing on this channel',
-    suppressions: 'Leave out the do-not-contact list ({count} entries)',
+    suppressions:
+      'Leave out the do-not-contact list ({count} entry) | Leave out the do-not-contact list ({count} entries)',
     recent: 'Leave out customers contacted in the last',
     days: 'days (0 keeps them)',
   },
@@ -65,6 +66,7 @@ export default {
     offerFor: 'Offer for {name}',
     defaultOffer: 'Offer for everyone else',
     offerPlaceholder: 'e.g. 15% off',
+    band: { High: 'High value', Medium: 'Medium value', Low: 'Low value' },
     coupon: 'Coupon code pattern',
     couponHint: 'Between curly brackets, X stands for a letter and 9 for a digit; the rest is kept as written.',
   },
@@ -78,8 +80,8 @@ export default {
     customers: 'Customers',
     held: 'Held out',
     treated: 'Contacted',
-    revenueHeld: 'Revenue per customer, held out',
-    revenueTreated: 'Revenue per customer, contacted',
+    revenueHeld: 'Avg. revenue, held out',
+    revenueTreated: 'Avg. revenue, contacted',
     difference:
       'Standardised difference in revenue: {revenue}; in orders: {orders} (below 0.1 is usually called balanced).',
     notDefined: 'not defined',
@@ -91,7 +93,8 @@ export default {
     saving: 'Saving the campaign…',
     progressLabel: 'Saving the campaign',
     cancel: 'Cancel',
-    saved: 'Saved "{name}": {treated} customers to contact, {holdout} held out.',
+    saved:
+      'Saved "{name}": {treated} customer to contact, {holdout} held out. | Saved "{name}": {treated} customers to contact, {holdout} held out.',
     failed: 'The campaign could not be saved.',
     cancelled: 'Saving was cancelled.',
   },
@@ -106,8 +109,8 @@ export default {
     working: 'Writing the file…',
     progressLabel: 'Writing the export',
     download: 'Download {name}',
-    done: '{rows} customers written to {name}.',
-    skipped: '{count} customers were left out:',
+    done: '{rows} customer written to {name}. | {rows} customers written to {name}.',
+    skipped: '{count} customer was left out: | {count} customers were left out:',
     reason: {
       'no-email': 'no email address',
       'invalid-email': 'invalid email address',
@@ -167,11 +170,12 @@ export default {
   suppressions: {
     intro:
       'Unsubscribes, bounces, complaints and people who asked not to be contacted. Campaigns leave them out. Files may be CSV in any encoding or Excel, with an Email, Phone or Customer ID column.',
-    total: '{count} entries on the list',
+    total: '{count} entry on the list | {count} entries on the list',
     reason: 'Reason',
     reasons: { unsubscribed: 'Unsubscribed', bounced: 'Bounced', complaint: 'Complaint', manual: 'Do not contact' },
     pickFile: 'Add a file',
-    added: 'Added {added} entries from {file} ({duplicates} already listed, {invalid} rows unusable).',
+    added:
+      'Added {added} entry from {file} ({duplicates} already listed, {invalid} rows unusable). | Added {added} entries from {file} ({duplicates} already listed, {invalid} rows unusable).',
     clear: 'Empty the list',
     confirmClear: 'Remove every entry from the do-not-contact list?',
   },

@@ -67,6 +67,7 @@ const zhCN: typeof en = {
     offerFor: '{name} 的优惠',
     defaultOffer: '其他客户的优惠',
     offerPlaceholder: '例如：八五折',
+    band: { High: '高价值', Medium: '中价值', Low: '低价值' },
     coupon: '优惠码格式',
     couponHint: '花括号内 X 代表一个字母，9 代表一个数字；其余部分原样保留。',
   },
