@@ -117,6 +117,7 @@ export default {
     minSupportHint: 'Share of orders that must hold the products ({count} of {baskets} orders)',
     minConfidence: 'Minimum confidence',
     minLift: 'Minimum lift',
+    minLiftNone: 'Any',
     maxLength: 'Longest rule',
     maxLengthOption: '{n} products',
     maxBasket: 'Largest order used',

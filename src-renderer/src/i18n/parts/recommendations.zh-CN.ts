@@ -118,6 +118,7 @@ const zhCN: typeof en = {
     minSupportHint: '必须包含这些商品的订单占比（{baskets} 个订单中的 {count} 个）',
     minConfidence: '最小置信度',
     minLift: '最小提升度',
+    minLiftNone: '不限',
     maxLength: '规则最长',
     maxLengthOption: '{n} 件商品',
     maxBasket: '订单商品数上限',
