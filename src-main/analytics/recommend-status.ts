@@ -2,6 +2,7 @@
 import type { RecommendationsStatus } from '../shared/recommendations';
 import type { Db } from '../store/connection';
 import { latestBasketRun } from './basket-runs';
+import { latestImport } from './customer-metrics';
 import { loadCatalogue, purchaseLinesSql } from './recommend-data';
 import { suggestedSplit } from './recommend-evaluation';
 import { latestRecommendationRun } from './recommend-runs';
@@ -14,9 +15,36 @@ interface PurchaseCounts {
   lastPurchaseAt: number | null;
 }
 
-export function recommendationsStatus(db: Db): RecommendationsStatus {
+const CACHE_KEY = 'recommendations_counts';
+
+/**
+ * The purchase counts scan every order line (about a second on Online Retail), and this runs on the main thread
+ * whenever the page opens: they are kept in the project until the next import.
+ */
+function purchaseCounts(db: Db): PurchaseCounts {
+  const importId = latestImport(db);
+  const cached = db.prepare('SELECT value FROM project_meta WHERE key = ?').pluck().get(CACHE_KEY) as
+    string | undefined;
+  if (cached !== undefined) {
+    const kept = JSON.parse(cached) as { importId: number; counts: PurchaseCounts };
+    if (kept.importId === importId) return kept.counts;
+  }
+  const counts = countPurchases(db);
+  try {
+    db.prepare('INSERT OR REPLACE INTO project_meta (key, value) VALUES (?, ?)').run(
+      CACHE_KEY,
+      JSON.stringify({ importId, counts }),
+    );
+  } catch {
+    // A job may be writing right now (the main connection waits only briefly): the counts are still right, just
+    // not kept this time.
+  }
+  return counts;
+}
+
+function countPurchases(db: Db): PurchaseCounts {
   // Dates from customers' purchases only: those are what an evaluation splits.
-  const counts = db
+  return db
     .prepare(
       `SELECT count(DISTINCT customer_id) AS customersWithPurchases, count(DISTINCT product_id) AS productsSold,
          count(DISTINCT order_id) AS baskets,
@@ -25,6 +53,10 @@ export function recommendationsStatus(db: Db): RecommendationsStatus {
        FROM (${purchaseLinesSql(false)})`,
     )
     .get({ before: Number.MAX_SAFE_INTEGER }) as PurchaseCounts;
+}
+
+export function recommendationsStatus(db: Db): RecommendationsStatus {
+  const counts = purchaseCounts(db);
   const catalogue = loadCatalogue(db);
   const { firstPurchaseAt: first, lastPurchaseAt: last } = counts;
   return {

@@ -90,6 +90,16 @@ describe('next best product', () => {
     expect(new Date(status.suggestedSplitAt ?? 0).toISOString()).toBe('2024-05-15T00:00:00.000Z');
   });
 
+  it('keeps the history counts until the next import, then counts again', async () => {
+    expect(recommendationsStatus(db).baskets).toBe(9);
+    await importLines(db, dir, ['O11,C9,2024-07-01 10:00,E,Tea strainer,Accessories,2,3,completed']);
+    expect(recommendationsStatus(db)).toMatchObject({
+      customersWithPurchases: 8,
+      baskets: 10,
+      lastPurchaseAt: Date.UTC(2024, 6, 1, 10),
+    });
+  });
+
   it('lists products bought with what the customer bought, and popular ones for a customer without history', () => {
     const summary = generateRecommendations(db, options({ method: 'item-knn', k: 3 }), quiet, 1_000);
     expect(summary).toMatchObject({ customers: 8, coldStart: 1, rows: 24, createdAt: 1_000 });
