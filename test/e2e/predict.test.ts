@@ -93,6 +93,18 @@ describe('predicting on the demo project', () => {
     await screenshot(page, 'customer-page-predictions');
   });
 
+  it('shows the models and recommendations in 简体中文', async () => {
+    await page.getByRole('radio', { name: '简体中文' }).check({ force: true });
+    await page.getByRole('navigation').getByRole('link', { name: '模型', exact: true }).click();
+    await testId('model-evaluation').waitFor();
+    await screenshot(page, 'models-evaluation-zh');
+    await page.getByRole('navigation').getByRole('link', { name: '推荐', exact: true }).click();
+    await testId('recs-summary').waitFor();
+    await screenshot(page, 'recommendations-zh');
+    await page.getByRole('radio', { name: 'English' }).check({ force: true });
+    await page.getByRole('navigation').getByRole('link', { name: 'Overview', exact: true }).waitFor();
+  });
+
   it('had no console errors', () => {
     expect(pageProblems).toEqual([]);
   });
