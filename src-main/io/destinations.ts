@@ -482,9 +482,9 @@ function csvChoices(preset: DestinationPreset, options: ExportOptions): NonNulla
 // Cells
 
 /**
- * Fields whose values repeat across rows (first names, cities, countries): each distinct value is normalised,
- * hashed and guarded once per column and export, which halves the time of a Meta export. Emails and phones are
- * nearly all distinct and skip the memo.
+ * Fields whose values repeat across rows (first names, cities, countries, and a campaign's few segments, value
+ * bands and offers): each distinct value is normalised, hashed and guarded once per column and export, which halves
+ * the time of a Meta export. Emails, phones and coupon codes are nearly all distinct and skip the memo.
  */
 const REPEATING_FIELDS: ReadonlySet<CustomerField> = new Set([
   'firstName',
@@ -493,6 +493,9 @@ const REPEATING_FIELDS: ReadonlySet<CustomerField> = new Set([
   'region',
   'zip',
   'country',
+  'segment',
+  'clvBand',
+  'offer',
 ]);
 /** Distinct values remembered per column before the memo starts again, bounding its memory. */
 const MEMO_LIMIT = 100_000;
