@@ -208,15 +208,3 @@ export function useImportWizard(): ImportWizard {
   if (!wizard) throw new Error('useImportWizard() needs ImportView as an ancestor.');
   return wizard;
 }
-
-/** Triggers a download of text the core produced (rejected rows) under the given name. */
-export function downloadText(fileName: string, text: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
