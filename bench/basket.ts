@@ -19,6 +19,7 @@ import {
   type Baskets,
   type BasketResult,
 } from '../src-main/ml/basket';
+import { round, timed } from './stats';
 
 const ONLINE_RETAIL = fileURLToPath(new URL('../../shared/data/online_retail_uci/online_retail.csv', import.meta.url));
 const GROCERIES = fileURLToPath(new URL('../../shared/data/groceries_basket/Groceries_dataset.csv', import.meta.url));
@@ -27,26 +28,6 @@ export interface NamedBaskets {
   baskets: Baskets;
   /** Label of each item index. */
   names: string[];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-/** Median seconds of `runs` calls, and the last call's value. */
-function timed<T>(runs: number, work: () => T): { medianSeconds: number; value: T } {
-  const seconds: number[] = [];
-  let value: T | undefined;
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    value = work();
-    seconds.push((performance.now() - started) / 1000);
-  }
-  return { medianSeconds: round(median(seconds)), value: value as T };
 }
 
 /** Dense indices for keys in order of first appearance. */

@@ -6,14 +6,12 @@
  *
  * Run: npx tsx bench/clv.ts [runs, default 5]
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { conditionalExpectedPurchases, fitBgNbd, type BgNbdFit } from '../src-main/ml/bgnbd';
 import { clvSummary } from '../src-main/ml/clv-summary';
 import { fitGammaGamma, type GammaGammaFit } from '../src-main/ml/gamma-gamma';
-
-const CDNOW = new URL('../../shared/data/lifetimes_cdnow/', import.meta.url);
-const CALIBRATION_END = Date.UTC(1997, 8, 30);
+import { CDNOW_CALIBRATION_END as CALIBRATION_END, readCdnow, type CdnowFile } from './cdnow';
+import { round, timed } from './stats';
 
 const REFERENCE = {
   sample: {
@@ -30,53 +28,10 @@ const REFERENCE = {
   },
 };
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-/** Median seconds of `runs` calls, and the last call's value. */
-function timed<T>(runs: number, work: () => T): { medianSeconds: number; value: T } {
-  const seconds: number[] = [];
-  let value: T | undefined;
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    value = work();
-    seconds.push((performance.now() - started) / 1000);
-  }
-  return { medianSeconds: round(median(seconds)), value: value as T };
-}
-
-/** The sample has 5 columns (master id, sample id, date, quantity, value); the master a header and 4 (id first). */
-function readCdnow(file: 'CDNOW_sample.txt' | 'CDNOW_master.txt') {
-  const master = file === 'CDNOW_master.txt';
-  const lines = readFileSync(new URL(file, CDNOW), 'utf8')
-    .trim()
-    .split(/\r?\n/)
-    .slice(master ? 1 : 0);
-  const customer = new Int32Array(lines.length);
-  const time = new Float64Array(lines.length);
-  const value = new Float64Array(lines.length);
-  lines.forEach((line, i) => {
-    const fields = line
-      .trim()
-      .split(/\s+/)
-      .slice(master ? 0 : 1);
-    const date = fields[1] ?? '';
-    customer[i] = Number(fields[0]);
-    time[i] = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8)));
-    value[i] = Number(fields[3]);
-  });
-  return { customer, time, value };
-}
-
 const params = (fit: BgNbdFit | GammaGammaFit) =>
   Object.fromEntries(Object.entries(fit.params).map(([name, v]) => [name, round(v, 6)]));
 
-function benchFile(file: 'CDNOW_sample.txt' | 'CDNOW_master.txt', runs: number) {
+function benchFile(file: CdnowFile, runs: number) {
   const transactions = readCdnow(file);
   const summary = timed(runs, () => clvSummary(transactions, { calibrationEnd: CALIBRATION_END }));
   const data = summary.value;

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { csvField } from '../src-main/io/csv-write';
 import { formatRow, planExport, type CustomerRecord, type DestinationId } from '../src-main/io/destinations';
 import { seededRandom } from '../src-main/ml/kmeans';
+import { median } from './stats';
 
 const POOL_SIZE = 50_000;
 const FIRST = ['John', 'Mary Ann', 'José', 'Zoë', 'Émilie', '小明', 'Søren', "D'Arcy", 'Ahmed', 'Yuki', 'Chloé'];
@@ -46,12 +47,6 @@ function syntheticCustomers(count: number): CustomerRecord[] {
       smsConsent: random() < 0.3 ? true : null,
     };
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** One destination: `rows` customers formatted into CSV lines, `runs` times; median seconds and rows per second. */

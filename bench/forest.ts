@@ -12,16 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { fitForest, predictForest } from '../src-main/ml/forest';
 import { seededRandom, type RowMajor } from '../src-main/ml/kmeans';
 import { fitTree, predictTree } from '../src-main/ml/tree';
+import { median, round } from './stats';
 
 const REFERENCE = fileURLToPath(new URL('../../shared/data/references/propensity_features.csv', import.meta.url));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
  * Median wall and CPU seconds of `runs` calls, and the last call's value. The CPU time of this process is the

@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { runImport } from '../src-main/import/run-import';
 import { createProject } from '../src-main/store/connection';
+import { median, round } from './stats';
 
 const SOURCE = fileURLToPath(new URL('../../shared/data/online_retail_uci/online_retail.csv', import.meta.url));
 
@@ -62,14 +63,6 @@ function sqliteCli(file: string, dir: string): number {
   rmSync(db, { force: true });
   return seconds;
 }
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** The source ten times over, each copy's invoices and customers shifted so that they are new orders and people. */
 async function tenTimes(target: string): Promise<void> {

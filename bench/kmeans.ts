@@ -18,29 +18,10 @@ import {
   standardise,
   type RowMajor,
 } from '../src-main/ml/kmeans';
+import { round, timed } from './stats';
 
 const REFERENCE = fileURLToPath(new URL('../../shared/data/references/rfm_online_retail.csv', import.meta.url));
 const SWEEP = [2, 3, 4, 5, 6, 7, 8, 9, 10];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
-
-/** Median seconds of `runs` calls, and the last call's value. */
-function timed<T>(runs: number, work: () => T): { medianSeconds: number; value: T } {
-  const seconds: number[] = [];
-  let value: T | undefined;
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    value = work();
-    seconds.push((performance.now() - started) / 1000);
-  }
-  return { medianSeconds: round(median(seconds)), value: value as T };
-}
 
 function rfmFeatures(): RowMajor {
   const rows = readFileSync(REFERENCE, 'utf8').trim().split('\n').slice(1);

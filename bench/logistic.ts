@@ -18,6 +18,7 @@ import { applyDesign, fitDesign, selectRows, type Table } from '../src-main/ml/d
 import { seededRandom, standardise, type RowMajor } from '../src-main/ml/kmeans';
 import { fitLogistic, predictProbabilities, sigmoid } from '../src-main/ml/logistic';
 import { auc, liftTable, logLoss } from '../src-main/ml/metrics';
+import { round, timed } from './stats';
 
 const REFERENCE = fileURLToPath(new URL('../../shared/data/references/propensity_features.csv', import.meta.url));
 const ML_DEFAULT_STEPS = 50_000;
@@ -38,26 +39,6 @@ const MlLogistic = require('ml-logistic-regression') as new (options: {
   numSteps: number;
   learningRate?: number;
 }) => MlLogisticRegression;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-/** Median seconds of `runs` calls, and the last call's value. */
-function timed<T>(runs: number, work: () => T): { medianSeconds: number; value: T } {
-  const seconds: number[] = [];
-  let value: T | undefined;
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    value = work();
-    seconds.push((performance.now() - started) / 1000);
-  }
-  return { medianSeconds: round(median(seconds), 4), value: value as T };
-}
 
 interface Labelled {
   matrix: RowMajor;
@@ -117,7 +98,7 @@ function onReference(runs: number, mlSteps: number) {
   const variant = (log1p: 'auto' | readonly string[]) => {
     const design = fitDesign(selectRows(table, train), { log1p });
     const testMatrix = applyDesign(design.transform, selectRows(table, test));
-    const fit = timed(runs, () => fitLogistic(design.matrix, trainLabels));
+    const fit = timed(runs, () => fitLogistic(design.matrix, trainLabels), 4);
     const p = predictProbabilities(fit.value, testMatrix);
     return {
       fitSeconds: fit.medianSeconds,
@@ -181,9 +162,9 @@ function onSynthetic(runs: number, mlSteps: number) {
   const cols = 20;
   const train = syntheticLogistic(rows, cols, 1);
   const test = syntheticLogistic(20_000, cols, 2);
-  const fit = timed(runs, () => fitLogistic(train.matrix, train.labels));
+  const fit = timed(runs, () => fitLogistic(train.matrix, train.labels), 4);
   const big = syntheticLogistic(1_000_000, cols, 3);
-  const scoring = timed(runs, () => predictProbabilities(fit.value, big.matrix));
+  const scoring = timed(runs, () => predictProbabilities(fit.value, big.matrix), 4);
   return {
     rows,
     features: cols,

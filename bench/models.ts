@@ -14,16 +14,9 @@ import { applyDesign, type Table } from '../src-main/ml/design-matrix';
 import { seededRandom } from '../src-main/ml/kmeans';
 import { benchClv } from './clv';
 import { benchLogistic } from './logistic';
+import { median, round } from './stats';
 
 const COUNTRIES = ['United Kingdom', 'Germany', 'France', 'EIRE', 'Spain', 'Netherlands', 'China'];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Customers shaped like the propensity features, and whether they bought (from recency and frequency). */
 function customers(n: number, seed: number): { table: Table; labels: Uint8Array } {

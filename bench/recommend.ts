@@ -15,6 +15,7 @@ import { seededRandom } from '../src-main/ml/kmeans';
 import { fitRecommender, recommend, type Interactions, type RecommenderOptions } from '../src-main/ml/recommend';
 import { evaluateRecommenders, splitByTime, type MethodSpec } from '../src-main/ml/recommend-evaluate';
 import { benchDataset, loadGroceries } from './basket';
+import { median, round } from './stats';
 
 const ONLINE_RETAIL = fileURLToPath(new URL('../../shared/data/online_retail_uci/online_retail.csv', import.meta.url));
 
@@ -113,14 +114,6 @@ function methods(itemText: readonly (string | undefined)[]): MethodSpec[] {
     { name: 'rules (basket confidence)', options: { method: 'rules' } },
     { name: 'hybrid (default)', options: { itemText } },
   ];
-}
-
-const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** Wall and CPU seconds: on a shared machine the CPU time is the steadier of the two. */

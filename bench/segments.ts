@@ -20,34 +20,17 @@ import { JobRunner } from '../src-main/jobs/runner';
 import type { RuleGroup } from '../src-main/shared/segments';
 import { createProject, type Db } from '../src-main/store/connection';
 import { createJobsRepo } from '../src-main/store/jobs-repo';
+import { round, timed } from './stats';
 
 const UCI = fileURLToPath(new URL('../../shared/data/online_retail_uci/online_retail.csv', import.meta.url));
 const DAY_MS = 86_400_000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
-
-function timed(runs: number, work: () => void): number {
-  const seconds: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    work();
-    seconds.push((performance.now() - started) / 1000);
-  }
-  return round(median(seconds));
-}
 
 async function rfm(dir: string, runs: number) {
   const db = createProject(join(dir, 'uci.mlens'));
   try {
     await runImport(db, { path: UCI, settings: {}, dryRun: false }, { progress() {}, throwIfCancelled() {} });
     let customers = 0;
-    const seconds = timed(runs, () => (customers = computeRfm(db).customers.customerId.length));
+    const seconds = timed(runs, () => (customers = computeRfm(db).customers.customerId.length)).medianSeconds;
     return { customers, medianSeconds: seconds, goalSeconds: 0.5, referencePandasSeconds: 0.275 };
   } finally {
     db.close();
@@ -147,7 +130,7 @@ function liveCount(dir: string, runs: number) {
     const seedStart = performance.now();
     seedOrders(db, 100_000, 10);
     const seedSeconds = round((performance.now() - seedStart) / 1000);
-    const rebuildSeconds = timed(1, () => db.transaction(() => rebuildCustomerMetrics(db))());
+    const rebuildSeconds = timed(1, () => db.transaction(() => rebuildCustomerMetrics(db))()).medianSeconds;
     const rules: Record<string, RuleGroup> = {
       countryRepeatRecent: {
         combinator: 'and',
@@ -168,7 +151,7 @@ function liveCount(dir: string, runs: number) {
     const counts = Object.fromEntries(
       Object.entries(rules).map(([name, group]) => {
         let members = 0;
-        const seconds = timed(runs, () => (members = previewSegment(db, group).members));
+        const seconds = timed(runs, () => (members = previewSegment(db, group).members)).medianSeconds;
         return [name, { members, medianMilliseconds: Math.round(seconds * 1000) }];
       }),
     );

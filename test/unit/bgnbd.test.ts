@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CDNOW_CALIBRATION_END as CALIBRATION_END, readCdnow, readLifetimesCsv } from '../../bench/cdnow';
 import {
   bgNbdLogLikelihood,
   bgNbdToJSON,
@@ -16,39 +16,9 @@ import { clvSummary } from '../../src-main/ml/clv-summary';
 import { digamma, logGamma, minimize, minimizePositive } from '../../src-main/ml/optimize';
 import { CoreError } from '../../src-main/shared/errors';
 
-const CDNOW = new URL('../../../shared/data/lifetimes_cdnow/', import.meta.url);
-const CALIBRATION_END = Date.UTC(1997, 8, 30);
-
-/** CDNOW_sample.txt (5 columns, sample id second) or CDNOW_master.txt (header line, 4 columns). */
-function cdnowTransactions(file: 'CDNOW_sample.txt' | 'CDNOW_master.txt') {
-  const master = file === 'CDNOW_master.txt';
-  const lines = readFileSync(new URL(file, CDNOW), 'utf8')
-    .trim()
-    .split(/\r?\n/)
-    .slice(master ? 1 : 0);
-  const customer = new Int32Array(lines.length);
-  const time = new Float64Array(lines.length);
-  const value = new Float64Array(lines.length);
-  lines.forEach((line, i) => {
-    const fields = line
-      .trim()
-      .split(/\s+/)
-      .slice(master ? 0 : 1);
-    const date = fields[1] ?? '';
-    customer[i] = Number(fields[0]);
-    time[i] = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8)));
-    value[i] = Number(fields[3]);
-  });
-  return { customer, time, value };
-}
-
 /** lifetimes' rounded CDNOW summary (ID, frequency, recency, T): the input of its Quickstart. */
 function lifetimesSummary() {
-  const rows = readFileSync(new URL('cdnow_customers_summary.csv', CDNOW), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split(',').map(Number));
+  const rows = readLifetimesCsv('cdnow_customers_summary.csv');
   return {
     ids: rows.map((row) => row[0] ?? 0),
     x: rows.map((row) => row[1] ?? 0),
@@ -110,7 +80,7 @@ describe('numerics', () => {
 });
 
 describe('fitBgNbd on CDNOW_sample (2,357 customers, calibration to 1997-09-30, weeks)', () => {
-  const summary = clvSummary(cdnowTransactions('CDNOW_sample.txt'), { calibrationEnd: CALIBRATION_END });
+  const summary = clvSummary(readCdnow('CDNOW_sample.txt'), { calibrationEnd: CALIBRATION_END });
   const fit = fitBgNbd(summary);
 
   it('reaches the maximum-likelihood estimates of CLVTools and Fader–Hardie–Lee', () => {
@@ -183,7 +153,7 @@ describe('fitBgNbd on CDNOW_sample (2,357 customers, calibration to 1997-09-30, 
   });
 
   it('gives the expected tracking curve of lifetimes’ daily fit (1997-01-11..14: 10.67, 12.67, 14.87, 17.24)', () => {
-    const daily = clvSummary(cdnowTransactions('CDNOW_sample.txt'), { calibrationEnd: CALIBRATION_END, unit: 'day' });
+    const daily = clvSummary(readCdnow('CDNOW_sample.txt'), { calibrationEnd: CALIBRATION_END, unit: 'day' });
     const dailyFit = fitBgNbd(daily, { unit: 'day' });
     // A rate per day is a seventh of the rate per week; the other parameters do not depend on the unit.
     expectRelative(dailyFit.params.alpha, 7 * fit.params.alpha, 1e-5);
@@ -219,7 +189,7 @@ describe('BG/NBD probabilities with the paper’s parameters (as lifetimes and B
 
 describe('fitBgNbd on CDNOW_master (23,570 customers)', () => {
   it('reaches the reference estimates and expects 16,873.726 holdout repeat customer-days (19,684 happened)', () => {
-    const summary = clvSummary(cdnowTransactions('CDNOW_master.txt'), { calibrationEnd: CALIBRATION_END });
+    const summary = clvSummary(readCdnow('CDNOW_master.txt'), { calibrationEnd: CALIBRATION_END });
     const fit = fitBgNbd(summary);
     expectRelative(fit.params.r, 0.251624, 1e-4);
     expectRelative(fit.params.alpha, 4.788945, 1e-4);
@@ -233,7 +203,7 @@ describe('fitBgNbd on CDNOW_master (23,570 customers)', () => {
 });
 
 describe('fitBgNbd on poor data', () => {
-  const sample = clvSummary(cdnowTransactions('CDNOW_sample.txt'), { calibrationEnd: CALIBRATION_END });
+  const sample = clvSummary(readCdnow('CDNOW_sample.txt'), { calibrationEnd: CALIBRATION_END });
   const firstCustomers = (k: number) => ({
     x: sample.x.slice(0, k),
     tx: sample.tx.slice(0, k),

@@ -1,39 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CDNOW_CALIBRATION_END as CALIBRATION_END, readCdnow, readLifetimesCsv } from '../../bench/cdnow';
 import { clvSummary } from '../../src-main/ml/clv-summary';
 import { CoreError } from '../../src-main/shared/errors';
 
-const CDNOW = new URL('../../../shared/data/lifetimes_cdnow/', import.meta.url);
-const CALIBRATION_END = Date.UTC(1997, 8, 30);
-
-/** CDNOW_sample.txt: master id, sample id (1..2357), yyyymmdd, quantity, value; whitespace separated. */
-function cdnowSample() {
-  const lines = readFileSync(new URL('CDNOW_sample.txt', CDNOW), 'utf8').trim().split(/\r?\n/);
-  const customer = new Int32Array(lines.length);
-  const time = new Float64Array(lines.length);
-  const value = new Float64Array(lines.length);
-  lines.forEach((line, i) => {
-    const [, id = '', date = '', , amount = ''] = line.trim().split(/\s+/);
-    customer[i] = Number(id);
-    time[i] = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8)));
-    value[i] = Number(amount);
-  });
-  return { customer, time, value };
-}
-
 /** lifetimes' summary of the same data (ID, x, t_x, T, zbar), rounded to 2 decimals. */
 function lifetimesSummary() {
-  return readFileSync(new URL('cdnow_customers_summary_with_transactions.csv', CDNOW), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split(',').map(Number));
+  return readLifetimesCsv('cdnow_customers_summary_with_transactions.csv');
 }
 
 const sum = (values: ArrayLike<number>) => Array.from(values).reduce((s, v) => s + v, 0);
 
 describe('clvSummary on CDNOW_sample (calibration to 1997-09-30, weeks)', () => {
-  const summary = clvSummary(cdnowSample(), { calibrationEnd: CALIBRATION_END });
+  const summary = clvSummary(readCdnow('CDNOW_sample.txt'), { calibrationEnd: CALIBRATION_END });
 
   it('reproduces lifetimes summary of all 2,357 customers', () => {
     const reference = lifetimesSummary();
@@ -89,7 +67,7 @@ describe('clvSummary on CDNOW_sample (calibration to 1997-09-30, weeks)', () => 
 
 describe('clvSummary in days', () => {
   it('tracks daily cumulative repeats as lifetimes (1997-01-11..14: 11, 12, 15, 19)', () => {
-    const summary = clvSummary(cdnowSample(), { calibrationEnd: CALIBRATION_END, unit: 'day' });
+    const summary = clvSummary(readCdnow('CDNOW_sample.txt'), { calibrationEnd: CALIBRATION_END, unit: 'day' });
     expect([...summary.tracking.cumulative.subarray(10, 14)]).toEqual([11, 12, 15, 19]);
     expect(summary.T[0]).toBe(272);
     expect(summary.holdout?.length).toBe(273);

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CDNOW_CALIBRATION_END as CALIBRATION_END, readCdnow, readLifetimesCsv } from '../../bench/cdnow';
 import { conditionalExpectedPurchases, fitBgNbd } from '../../src-main/ml/bgnbd';
 import { clvSummary } from '../../src-main/ml/clv-summary';
 import {
@@ -13,39 +13,9 @@ import {
 } from '../../src-main/ml/gamma-gamma';
 import { CoreError } from '../../src-main/shared/errors';
 
-const CDNOW = new URL('../../../shared/data/lifetimes_cdnow/', import.meta.url);
-const CALIBRATION_END = Date.UTC(1997, 8, 30);
-
-/** CDNOW_sample.txt (5 columns, sample id second) or CDNOW_master.txt (header line, 4 columns). */
-function cdnowTransactions(file: 'CDNOW_sample.txt' | 'CDNOW_master.txt') {
-  const master = file === 'CDNOW_master.txt';
-  const lines = readFileSync(new URL(file, CDNOW), 'utf8')
-    .trim()
-    .split(/\r?\n/)
-    .slice(master ? 1 : 0);
-  const customer = new Int32Array(lines.length);
-  const time = new Float64Array(lines.length);
-  const value = new Float64Array(lines.length);
-  lines.forEach((line, i) => {
-    const fields = line
-      .trim()
-      .split(/\s+/)
-      .slice(master ? 0 : 1);
-    const date = fields[1] ?? '';
-    customer[i] = Number(fields[0]);
-    time[i] = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8)));
-    value[i] = Number(fields[3]);
-  });
-  return { customer, time, value };
-}
-
 /** lifetimes' rounded summary with zbar (ID, x, t_x, T, zbar): the input of its Quickstart CLV example. */
 function lifetimesSummary() {
-  const rows = readFileSync(new URL('cdnow_customers_summary_with_transactions.csv', CDNOW), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split(',').map(Number));
+  const rows = readLifetimesCsv('cdnow_customers_summary_with_transactions.csv');
   const column = (k: number) => rows.map((row) => row[k] ?? 0);
   return { x: column(1), tx: column(2), T: column(3), zbar: column(4) };
 }
@@ -65,7 +35,7 @@ const firstTen = <
 });
 
 describe('fitGammaGamma on CDNOW_sample (946 repeat customers)', () => {
-  const summary = clvSummary(cdnowTransactions('CDNOW_sample.txt'), { calibrationEnd: CALIBRATION_END });
+  const summary = clvSummary(readCdnow('CDNOW_sample.txt'), { calibrationEnd: CALIBRATION_END });
   const fit = fitGammaGamma(summary);
 
   it('reaches the estimates of Fader & Hardie (2013) and CLVTools', () => {
@@ -144,7 +114,7 @@ describe('fitGammaGamma on CDNOW_sample (946 repeat customers)', () => {
 
 describe('fitGammaGamma on CDNOW_master', () => {
   it('reaches the reference estimates', () => {
-    const fit = fitGammaGamma(clvSummary(cdnowTransactions('CDNOW_master.txt'), { calibrationEnd: CALIBRATION_END }));
+    const fit = fitGammaGamma(clvSummary(readCdnow('CDNOW_master.txt'), { calibrationEnd: CALIBRATION_END }));
     expectRelative(fit.params.p, 6.275378, 1e-4);
     expectRelative(fit.params.q, 3.624445, 1e-4);
     expectRelative(fit.params.gamma, 14.983616, 1e-4);
