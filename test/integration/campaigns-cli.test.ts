@@ -1,28 +1,11 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../helpers/temp';
+import { DEMO_SAMPLE, marketlens } from '../helpers/cli';
 
-const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../../bin/marketlens.mjs', import.meta.url));
-const demoSample = fileURLToPath(new URL('../../resources/demo/online-retail-sample.csv', import.meta.url));
 const tempDir = useTempDir('marketlens-campaigns-cli-');
-
-async function marketlens(args: string[], home: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, MARKETLENS_HOME: home },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 const CUSTOMERS = 150;
 
@@ -181,7 +164,7 @@ describe('marketlens campaign commands', () => {
     const dir = tempDir();
     const project = join(dir, 'demo.mlens');
     await marketlens(['project', 'create', project], dir);
-    await marketlens(['import', demoSample, '--project', project], dir);
+    await marketlens(['import', DEMO_SAMPLE, '--project', project], dir);
     await marketlens(['rfm', '--project', project], dir);
     const spec = join(dir, 'spec.json');
     writeFileSync(

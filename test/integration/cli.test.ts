@@ -1,29 +1,11 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { latestSchemaVersion } from '../../src-main/store/migrations';
 import { useTempDir } from '../helpers/temp';
+import { DEMO_SAMPLE, marketlens } from '../helpers/cli';
 
-const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../../bin/marketlens.mjs', import.meta.url));
-const demoSample = fileURLToPath(new URL('../../resources/demo/online-retail-sample.csv', import.meta.url));
 const tempDir = useTempDir();
-
-/** Runs the installed CLI as a user would, returning exit code and both streams. */
-async function marketlens(args: string[], home: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, MARKETLENS_HOME: home },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('marketlens CLI', () => {
   it('prints help listing every command', async () => {
@@ -91,7 +73,7 @@ describe('marketlens CLI', () => {
     const dir = tempDir();
     const project = join(dir, 'demo.mlens');
     await marketlens(['project', 'create', project], dir);
-    expect((await marketlens(['import', demoSample, '--project', project], dir)).code).toBe(0);
+    expect((await marketlens(['import', DEMO_SAMPLE, '--project', project], dir)).code).toBe(0);
 
     const out = join(dir, 'rfm.csv');
     const rfm = await marketlens(['rfm', '--project', project, '--out', out, '--json'], dir);

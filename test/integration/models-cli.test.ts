@@ -1,28 +1,12 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../helpers/temp';
+import { DEMO_SAMPLE, marketlens } from '../helpers/cli';
 
-const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../../bin/marketlens.mjs', import.meta.url));
-const demoSample = fileURLToPath(new URL('../../resources/demo/online-retail-sample.csv', import.meta.url));
 const reference = fileURLToPath(new URL('../../../shared/data/references/propensity_features.csv', import.meta.url));
 const cdnow = fileURLToPath(new URL('../../../shared/data/lifetimes_cdnow/CDNOW_sample.txt', import.meta.url));
 const tempDir = useTempDir('marketlens-models-cli-');
-
-async function marketlens(args: string[], home: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, MARKETLENS_HOME: home },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('marketlens model, score and clv', () => {
   it('trains on the propensity reference table with its split and auto log1p', async () => {
@@ -74,7 +58,7 @@ describe('marketlens model, score and clv', () => {
     const dir = tempDir();
     const project = join(dir, 'demo.mlens');
     await marketlens(['project', 'create', project], dir);
-    expect((await marketlens(['import', demoSample, '--project', project], dir)).code).toBe(0);
+    expect((await marketlens(['import', DEMO_SAMPLE, '--project', project], dir)).code).toBe(0);
 
     const train = await marketlens(
       ['model', 'train', '--project', project, '--target', 'buy-within', '--days', '90', '--json'],

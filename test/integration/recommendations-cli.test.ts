@@ -1,27 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src-main/io/csv';
-
-const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../../bin/marketlens.mjs', import.meta.url));
-const demoSample = fileURLToPath(new URL('../../resources/demo/online-retail-sample.csv', import.meta.url));
-
-async function marketlens(args: string[], home: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, MARKETLENS_HOME: home },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { DEMO_SAMPLE, marketlens } from '../helpers/cli';
 
 interface Scores {
   precision: number;
@@ -39,7 +21,7 @@ describe('marketlens recommend, similar and basket', () => {
     dir = mkdtempSync(join(tmpdir(), 'marketlens-recs-cli-'));
     project = join(dir, 'demo.mlens');
     await marketlens(['project', 'create', project], dir);
-    expect((await marketlens(['import', demoSample, '--project', project], dir)).code).toBe(0);
+    expect((await marketlens(['import', DEMO_SAMPLE, '--project', project], dir)).code).toBe(0);
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
