@@ -233,12 +233,12 @@ export function createCore(options: CoreOptions): Core {
     'import.rejectedCsv': ({ importId }) => rejectedCsv(requireSession().db, importId),
     'jobs.start': (request) => {
       const jobs = requireSession().jobs;
-      if (request.kind !== 'import') {
-        const { kind, ...params } = request;
-        return jobs.start(kind, params);
-      }
-      const { path, ref } = importFiles.resolve(request.fileId);
-      return jobs.start('import', { path, fileName: ref.name, settings: request.settings, dryRun: request.dryRun });
+      const { kind, ...params } = request;
+      if (!('fileId' in params) || typeof params.fileId !== 'string') return jobs.start(kind, params);
+      // Workers read files by path; the doors only ever name a file the user picked or uploaded, by its id.
+      const { fileId, ...rest } = params;
+      const { path, ref } = importFiles.resolve(fileId);
+      return jobs.start(kind, { ...rest, path, fileName: ref.name });
     },
     'jobs.cancel': ({ id }) => {
       const job = requireSession().jobs.cancel(id);
