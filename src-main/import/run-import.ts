@@ -3,14 +3,13 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CoreError } from '../shared/errors';
-import type { ImportFileRef, ImportPreview, ImportReport, ImportSettings, RejectedRow } from '../shared/import';
+import type { ImportReport, ImportSettings, RejectedRow } from '../shared/import';
 import type { Db } from '../store/connection';
-import { missingFields, fieldsOf, planImport, saveSettings, type ImportPlan } from './plan';
+import { missingFields, planImport, saveSettings, type ImportPlan } from './plan';
 import { createRowReader } from './rows';
 import { readRecords } from './source';
 import { ImportWriter } from './writer';
 
-const PREVIEW_ROWS = 20;
 const REJECTED_SAMPLE = 100;
 
 export interface ImportRequest {
@@ -43,29 +42,6 @@ function deferIndexes(db: Db, table: string | null, fileBytes: number): string[]
     .all(table) as { name: string; sql: string }[];
   for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
   return indexes.map((index) => index.sql);
-}
-
-export async function previewImport(
-  db: Db,
-  file: ImportFileRef,
-  path: string,
-  settings: ImportSettings,
-): Promise<ImportPreview> {
-  const plan = await planImport(db, path, settings);
-  const { fields, required } = fieldsOf(plan.kind);
-  return {
-    file,
-    format: plan.layout.format,
-    sheets: plan.layout.sheets,
-    detected: plan.detected,
-    headers: plan.headers,
-    rows: plan.sampleRows.slice(0, PREVIEW_ROWS),
-    mapping: plan.mapping,
-    fields: [...fields],
-    required: required.map((group) => [...group]),
-    missing: missingFields(plan),
-    warnings: plan.warnings,
-  };
 }
 
 function assertComplete(plan: ImportPlan): void {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { csvLine } from '../io/csv-write';
-import { previewImport } from '../import/run-import';
+import { previewImport } from '../import/preview';
 import { CoreError } from '../shared/errors';
 import type { ImportFileRef, ImportPreview, ImportSettings, ImportSummary } from '../shared/import';
 import type { ImportKind } from '../shared/import-fields';
