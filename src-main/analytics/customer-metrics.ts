@@ -8,6 +8,7 @@
  * (measured with bench/segments.ts on 1M orders).
  */
 import type { Db } from '../store/connection';
+import { PRODUCT_SPAN, type ImportedLines } from './imported-lines';
 
 const STAMP_KEY = 'customer_metrics_import';
 
@@ -18,8 +19,11 @@ export function latestImport(db: Db): number {
 const maxId = (db: Db, table: string) =>
   (db.prepare(`SELECT coalesce(max(id), 0) FROM ${table}`).pluck().get() as number) + 1;
 
-/** Rebuilds the table; call inside the transaction that changed the orders. */
-export function rebuildCustomerMetrics(db: Db): void {
+/**
+ * Rebuilds the table; call inside the transaction that changed the orders. An import passes the lines it wrote, so
+ * that only older lines are read back.
+ */
+export function rebuildCustomerMetrics(db: Db, imported?: ImportedLines): void {
   const orderCount = maxId(db, 'orders');
   const customerCount = maxId(db, 'customers');
   // Per order: its customer (−1 when the order does not count), the value of its valid lines, whether it has lines.
@@ -44,17 +48,30 @@ export function rebuildCustomerMetrics(db: Db): void {
 
   const pairs: number[] = [];
   const lines = db
-    .prepare('SELECT order_id, product_id, quantity, unit_price FROM order_lines')
+    .prepare('SELECT order_id, product_id, quantity, unit_price FROM order_lines WHERE id <= ?')
     .raw()
-    .iterate() as IterableIterator<[number, number | null, number, number]>;
+    .iterate(imported?.writtenAfter ?? Number.MAX_SAFE_INTEGER) as IterableIterator<
+    [number, number | null, number, number]
+  >;
   for (const [orderId, product, quantity, price] of lines) {
     const customer = orderCustomer[orderId] ?? -1;
     if (customer < 0) continue;
     if (quantity > 0 && price > 0) {
       lineValue[orderId] = (lineValue[orderId] ?? 0) + quantity * price;
       lineState[orderId] = 2;
-      if (product !== null) pairs.push(customer * 2 ** 26 + product);
+      if (product !== null) pairs.push(customer * PRODUCT_SPAN + product);
     } else if (lineState[orderId] === 0) lineState[orderId] = 1;
+  }
+  if (imported) {
+    for (const [orderId, value] of imported.valueByOrder) {
+      if ((orderCustomer[orderId] ?? -1) < 0) continue;
+      lineValue[orderId] = value;
+      lineState[orderId] = value > 0 ? 2 : 1;
+    }
+    imported.forEachProduct((orderId, product) => {
+      const customer = orderCustomer[orderId] ?? -1;
+      if (customer >= 0) pairs.push(customer * PRODUCT_SPAN + product);
+    });
   }
 
   const count = new Int32Array(customerCount);
@@ -81,7 +98,7 @@ export function rebuildCustomerMetrics(db: Db): void {
   const sorted = Float64Array.from(pairs).sort();
   for (let i = 0; i < sorted.length; i++) {
     if (i > 0 && sorted[i] === sorted[i - 1]) continue;
-    const customer = Math.floor((sorted[i] ?? 0) / 2 ** 26);
+    const customer = Math.floor((sorted[i] ?? 0) / PRODUCT_SPAN);
     distinct[customer] = (distinct[customer] ?? 0) + 1;
   }
 

@@ -182,7 +182,7 @@ export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgr
       ).run(hash.digest('hex'), rows, rows - rejected, rejected, Date.now(), importId);
       saveSettings(db, plan.shape, settingsOf(plan));
       ctx.progress(0.99, 'customer_metrics');
-      rebuildCustomerMetrics(db);
+      rebuildCustomerMetrics(db, writer.imported);
       db.exec('COMMIT');
     } else {
       db.exec('ROLLBACK');

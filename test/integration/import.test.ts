@@ -2,6 +2,7 @@ import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
+import { rebuildCustomerMetrics } from '../../src-main/analytics/customer-metrics';
 import { previewImport } from '../../src-main/import/preview';
 import { runImport } from '../../src-main/import/run-import';
 import { parseCsv } from '../../src-main/io/csv';
@@ -72,6 +73,54 @@ describe('import', () => {
     expect(count(db, 'orders')).toBe(invoices.size);
     expect(count(db, 'order_lines')).toBe(rows.length);
     expect(count(db, 'imports')).toBe(2);
+    db.close();
+  });
+
+  it('keeps customer metrics equal to a rebuild from the stored orders, across overlapping imports', async () => {
+    const [header, ...lines] = readFileSync(UCI_SLICE, 'utf8').trimEnd().split(/\r?\n/);
+    // The second file starts inside an invoice of the first: that order is updated and keeps only its later lines.
+    const first = write('first.csv', [header, ...lines.slice(0, 3000)].join('\n'));
+    const second = write('second.csv', [header, ...lines.slice(2000)].join('\n'));
+    const db = project();
+    const metrics = () => db.prepare('SELECT * FROM customer_metrics ORDER BY customer_id').all();
+    await importFile(db, first);
+    const report = await importFile(db, second);
+    expect(report.orders.updated).toBeGreaterThan(0);
+    expect(report.orders.created).toBeGreaterThan(0);
+    const kept = metrics();
+    expect(kept.length).toBeGreaterThan(100);
+    db.transaction(() => rebuildCustomerMetrics(db))();
+    expect(metrics()).toEqual(kept);
+
+    // Orders whose lines are all free gifts do not count; the last line of the earlier file is still read.
+    const header2 = 'Order ID,Order Date,Customer ID,SKU,Quantity,Price';
+    await importFile(
+      db,
+      write(
+        'a.csv',
+        [header2, 'A1,2024-01-02,c1,X,1,5', 'A2,2024-01-03,c1,G,1,0', 'A3,2024-01-04,c2,Y,2,4'].join('\n'),
+      ),
+    );
+    await importFile(
+      db,
+      write(
+        'b.csv',
+        [header2, 'A1,2024-01-02,c1,Z,3,2', 'A4,2024-02-01,c2,X,1,5', 'A5,2024-02-02,c3,G,1,0'].join('\n'),
+      ),
+    );
+    const small = db
+      .prepare(
+        `SELECT c.external_id, m.orders, m.revenue, m.distinct_products FROM customer_metrics m
+         JOIN customers c ON c.id = m.customer_id WHERE c.external_id IN ('c1', 'c2', 'c3') ORDER BY 1`,
+      )
+      .all();
+    expect(small).toEqual([
+      { external_id: 'c1', orders: 1, revenue: 6, distinct_products: 1 },
+      { external_id: 'c2', orders: 2, revenue: 13, distinct_products: 2 },
+    ]);
+    const keptAgain = metrics();
+    db.transaction(() => rebuildCustomerMetrics(db))();
+    expect(metrics()).toEqual(keptAgain);
     db.close();
   });
 
