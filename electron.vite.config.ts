@@ -24,6 +24,7 @@ export default defineConfig({
         input: {
           index: resolve('src-main/index.ts'),
           'job-worker': resolve('src-main/jobs/worker.ts'),
+          'import-reader': resolve('src-main/import/reader-worker.ts'),
         },
         // Shared chunks stay beside the entries so that `new URL('./…', import.meta.url)` lookups hold.
         output: { chunkFileNames: '[name]-[hash].js' },

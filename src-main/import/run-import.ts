@@ -1,16 +1,16 @@
 import { rebuildCustomerMetrics } from '../analytics/customer-metrics';
-import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CoreError } from '../shared/errors';
 import type { ImportReport, ImportSettings, RejectedRow } from '../shared/import';
 import type { Db } from '../store/connection';
 import { missingFields, planImport, saveSettings, type ImportPlan } from './plan';
-import { createRowReader } from './rows';
-import { readRecords } from './source';
+import { TypedRowReader } from './read-typed';
+import { forEachRow } from './typed-batch';
 import { ImportWriter } from './writer';
 
 const REJECTED_SAMPLE = 100;
+const NO_CELLS: readonly string[] = [];
 
 export interface ImportRequest {
   path: string;
@@ -72,14 +72,24 @@ function settingsOf(plan: ImportPlan): ImportSettings {
  * many rows, or is a dry run (which is the same import, rolled back, so its counts are exact).
  */
 export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgress): Promise<ImportReport> {
+  const reader = new TypedRowReader();
+  try {
+    return await importWith(reader, db, request, ctx);
+  } finally {
+    await reader.stop();
+  }
+}
+
+async function importWith(
+  reader: TypedRowReader,
+  db: Db,
+  request: ImportRequest,
+  ctx: ImportProgress,
+): Promise<ImportReport> {
   const started = performance.now();
   const plan = await planImport(db, request.path, request.settings);
   assertComplete(plan);
   const fileName = request.fileName ?? basename(request.path);
-  const readRow = createRowReader(plan.headers, plan.mapping, plan.formats, {
-    padShortRows: plan.layout.format === 'xlsx',
-    cancelledPrefix: plan.preset?.cancelledPrefix,
-  });
 
   // Index pages for hundreds of thousands of new lines must stay in memory, or inserts turn into page reads.
   db.pragma('cache_size = -131072');
@@ -110,29 +120,46 @@ export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgr
     const rejectedSample: RejectedRow[] = [];
     let rows = 0;
     let rejected = 0;
-    const reject = (row: number, reason: string, values: string[]) => {
+    const reject = (row: number, reason: string, values: readonly string[]) => {
       rejected++;
       // Counted by the kind of problem, not the value: "Quantity "x" is not a number" and "…"y"…" are one reason.
       const kindOfReason = reason.replace(/"[^"]*"/g, '…');
       reasons.set(kindOfReason, (reasons.get(kindOfReason) ?? 0) + 1);
-      if (rejectedSample.length < REJECTED_SAMPLE) rejectedSample.push({ row, reason, values });
+      if (rejectedSample.length < REJECTED_SAMPLE) rejectedSample.push({ row, reason, values: [...values] });
       insertReject.run(importId, row, reason, JSON.stringify(values));
     };
 
-    const hash = createHash('sha256');
-    for await (const batch of readRecords(request.path, plan.layout, (bytes) => hash.update(bytes))) {
+    const batches = reader.read({
+      path: request.path,
+      layout: plan.layout,
+      headers: plan.headers,
+      mapping: plan.mapping,
+      formats: plan.formats,
+      kind: plan.kind,
+      cancelledPrefix: plan.preset?.cancelledPrefix,
+    });
+    let next = await batches.next();
+    for (; !next.done; next = await batches.next()) {
       ctx.throwIfCancelled();
-      for (let i = 0; i < batch.records.length; i++) {
-        const rowNo = batch.firstRecord + i;
-        if (rowNo <= plan.layout.headerRow + 1) continue;
-        const cells = batch.records[i] ?? [];
-        rows++;
-        const typed = readRow(cells);
-        const problem = typeof typed === 'string' ? typed : writer.add(typed, rowNo, cells);
-        if (problem !== null) reject(rowNo, `Row ${rowNo} ${problem}`, cells);
+      const batch = next.value;
+      const cells = new Map(batch.cells);
+      // Rows the reader could not type are reported in file order with the rest.
+      let unread = 0;
+      forEachRow(batch, (row, rowNo, index) => {
+        for (; unread < batch.rejects.length && (batch.rejects[unread]?.rowNo ?? 0) < rowNo; unread++) {
+          const { rowNo: at, reason, cells: values } = batch.rejects[unread] as (typeof batch.rejects)[number];
+          reject(at, `Row ${at} ${reason}`, values);
+        }
+        const problem = writer.add(row, rowNo, cells.get(index) ?? NO_CELLS);
+        if (problem !== null) reject(rowNo, `Row ${rowNo} ${problem}`, cells.get(index) ?? NO_CELLS);
+      });
+      for (const { rowNo: at, reason, cells: values } of batch.rejects.slice(unread)) {
+        reject(at, `Row ${at} ${reason}`, values);
       }
+      rows += batch.rowNos.length + batch.rejects.length;
       ctx.progress(batch.progress * 0.95, fileName);
     }
+    const sha256 = next.value;
     if (rows === 0) {
       throw new CoreError('IMPORT_UNREADABLE', `${fileName} has a header but no rows: there is nothing to import.`);
     }
@@ -179,7 +206,7 @@ export async function runImport(db: Db, request: ImportRequest, ctx: ImportProgr
       db.prepare(
         `UPDATE imports SET source_hash = ?, rows_total = ?, rows_imported = ?, rows_rejected = ?, finished_at = ?
          WHERE id = ?`,
-      ).run(hash.digest('hex'), rows, rows - rejected, rejected, Date.now(), importId);
+      ).run(sha256, rows, rows - rejected, rejected, Date.now(), importId);
       saveSettings(db, plan.shape, settingsOf(plan));
       ctx.progress(0.99, 'customer_metrics');
       rebuildCustomerMetrics(db, writer.imported);
