@@ -14,6 +14,7 @@ import { assignHoldout, holdoutBalance } from '../ml/holdout';
 import type { CampaignSpec, FunnelCounts, HoldoutSummary } from '../shared/campaigns';
 import { CoreError } from '../shared/errors';
 import type { Db } from '../store/connection';
+import type { Progress } from './campaign-store';
 import { latestClvRunId, latestRecommendationRunId, latestRfmRunId } from './predictions';
 import { suppressionMatcher } from './suppressions';
 
@@ -108,7 +109,12 @@ function narrowByScore(db: Db, spec: CampaignSpec, inAudience: Uint8Array): numb
   return keep;
 }
 
-export function buildAudience(db: Db, spec: CampaignSpec, now = Date.now()): Audience {
+/**
+ * `progress`, when given, hears the stage under way as its detail (segments, score, contacts, holdout) and may cancel
+ * between stages and between pages of customers.
+ */
+export function buildAudience(db: Db, spec: CampaignSpec, now = Date.now(), progress?: Progress): Audience {
+  progress?.progress(0, 'segments');
   ensureCustomerMetrics(db);
   const size = maxCustomerId(db) + 1;
   // Label index + 1 per customer id; 0 for customers in no chosen segment.
@@ -127,7 +133,11 @@ export function buildAudience(db: Db, spec: CampaignSpec, now = Date.now()): Aud
       inSegments++;
     }
   }
+  progress?.throwIfCancelled();
+  progress?.progress(0.3, 'score');
   const afterScore = narrowByScore(db, spec, inAudience);
+  progress?.throwIfCancelled();
+  progress?.progress(0.35, 'contacts');
 
   const suppressed = spec.applySuppressions ? suppressionMatcher(db) : null;
   const recent = new Uint8Array(size);
@@ -169,7 +179,11 @@ export function buildAudience(db: Db, spec: CampaignSpec, now = Date.now()): Aud
     }
     if (rows.length < PAGE) break;
     after = rows[rows.length - 1]?.[0] ?? after;
+    progress?.throwIfCancelled();
+    progress?.progress(0.35 + (0.45 * after) / size, 'contacts');
   }
+  progress?.throwIfCancelled();
+  progress?.progress(0.8, 'holdout');
   const segments = customerIds.map((id) => labels[(labelOf[id] as number) - 1] as string);
   const holdout = assignHoldout(segments, { share: spec.holdoutPercent / 100, seed: spec.seed });
   let held = 0;

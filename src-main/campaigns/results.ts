@@ -11,10 +11,12 @@ import { measureUplift, summariseOutcomes } from '../ml/uplift';
 import type { CampaignResults, ResponseMetric } from '../shared/campaigns';
 import { CoreError } from '../shared/errors';
 import type { Db } from '../store/connection';
-import { campaignInfo } from './campaign-store';
+import { campaignInfo, type Progress } from './campaign-store';
 import { findColumn, identifierColumns, readTableFile } from './table-file';
 
 const DAY_MS = 86_400_000;
+/** Rows of a results file matched between two looks at the cancel flag. */
+const MATCH_CHUNK = 20_000;
 
 const METRIC_COLUMNS: Record<ResponseMetric, readonly string[]> = {
   orders: [
@@ -112,15 +114,19 @@ function uplift(members: Members, response: Uint8Array, revenue: Float64Array | 
   };
 }
 
+/** `progress`, when given, hears the stage (reading, members, matching, saving) and may cancel between them. */
 export async function measureFromFile(
   db: Db,
   campaignId: number,
   path: string,
   fileName = basename(path),
   options: MeasureOptions = {},
+  progress?: Progress,
 ): Promise<CampaignResults> {
   const campaign = campaignInfo(db, campaignId);
+  progress?.progress(0, 'reading');
   const { header, rows } = await readTableFile(path, fileName);
+  progress?.throwIfCancelled();
   const ids = identifierColumns(header);
   if (ids.email < 0 && ids.customer < 0) {
     throw new CoreError(
@@ -140,18 +146,25 @@ export async function measureFromFile(
   }
   const metricColumn = findColumn(header, METRIC_COLUMNS[metric]);
   const revenueColumn = findColumn(header, REVENUE_COLUMNS);
+  progress?.progress(0.4, 'members');
   const members = loadMembers(db, campaignId);
   const response = new Uint8Array(members.ids.length);
   const revenue = revenueColumn >= 0 ? new Float64Array(members.ids.length) : null;
   let matchedRows = 0;
-  for (const row of rows) {
-    const byId = ids.customer >= 0 ? members.byExternalId.get((row[ids.customer] ?? '').trim()) : undefined;
-    const email = ids.email >= 0 ? normaliseEmail(row[ids.email]) : null;
-    const member = byId ?? (email?.ok ? members.byEmail.get(email.value) : undefined);
-    if (member === undefined) continue;
-    matchedRows++;
-    if (responded(row[metricColumn])) response[member] = 1;
-    if (revenue) revenue[member] = (revenue[member] as number) + amount(row[revenueColumn]);
+  for (let start = 0; start < rows.length; start += MATCH_CHUNK) {
+    progress?.throwIfCancelled();
+    progress?.progress(0.5 + (0.4 * start) / rows.length, 'matching');
+    const end = Math.min(rows.length, start + MATCH_CHUNK);
+    for (let r = start; r < end; r++) {
+      const row = rows[r] as string[];
+      const byId = ids.customer >= 0 ? members.byExternalId.get((row[ids.customer] ?? '').trim()) : undefined;
+      const email = ids.email >= 0 ? normaliseEmail(row[ids.email]) : null;
+      const member = byId ?? (email?.ok ? members.byEmail.get(email.value) : undefined);
+      if (member === undefined) continue;
+      matchedRows++;
+      if (responded(row[metricColumn])) response[member] = 1;
+      if (revenue) revenue[member] = (revenue[member] as number) + amount(row[revenueColumn]);
+    }
   }
   if (matchedRows === 0) {
     throw new CoreError(
@@ -159,6 +172,8 @@ export async function measureFromFile(
       `None of the ${rows.length} rows of ${fileName} matches a customer of the campaign "${campaign.name}" by email or customer id; check that the file belongs to this campaign.`,
     );
   }
+  progress?.throwIfCancelled();
+  progress?.progress(0.9, 'saving');
   return save(db, {
     campaignId,
     measuredAt: options.now ?? Date.now(),
@@ -173,8 +188,16 @@ export async function measureFromFile(
   });
 }
 
-/** Orders in the `days` after the campaign's first export (or its creation, if it was never exported). */
-export function measureFromOrders(db: Db, campaignId: number, options: MeasureOptions = {}): CampaignResults {
+/**
+ * Orders in the `days` after the campaign's first export (or its creation, if it was never exported). `progress`,
+ * when given, hears the stage (members, orders, saving) and may cancel between them.
+ */
+export function measureFromOrders(
+  db: Db,
+  campaignId: number,
+  options: MeasureOptions = {},
+  progress?: Progress,
+): CampaignResults {
   const campaign = campaignInfo(db, campaignId);
   const firstExport = db
     .prepare('SELECT min(exported_at) FROM campaign_exports WHERE campaign_id = ?')
@@ -189,7 +212,10 @@ export function measureFromOrders(db: Db, campaignId: number, options: MeasureOp
       `No orders from after ${new Date(start).toISOString().slice(0, 10)}, when the campaign went out, have been imported yet; import newer orders or a results file.`,
     );
   }
+  progress?.progress(0, 'members');
   const members = loadMembers(db, campaignId);
+  progress?.throwIfCancelled();
+  progress?.progress(0.3, 'orders');
   const position = new Map(members.ids.map((id, i) => [id, i]));
   const response = new Uint8Array(members.ids.length);
   const revenue = new Float64Array(members.ids.length);
@@ -205,6 +231,8 @@ export function measureFromOrders(db: Db, campaignId: number, options: MeasureOp
     response[i] = 1;
     revenue[i] = row.amount;
   }
+  progress?.throwIfCancelled();
+  progress?.progress(0.9, 'saving');
   return save(db, {
     campaignId,
     measuredAt: options.now ?? Date.now(),

@@ -19,9 +19,12 @@ import {
 } from '../shared/campaigns';
 import { CoreError } from '../shared/errors';
 import type { Db } from '../store/connection';
+import type { Progress } from './campaign-store';
 import { identifierColumns, readTableFile } from './table-file';
 
 const INVALID_EXAMPLES = 20;
+/** Rows added between two looks at the cancel flag. */
+const ADD_CHUNK = 10_000;
 
 export function suppressionSummary(db: Db): SuppressionSummary {
   const byReason = Object.fromEntries(SUPPRESSION_REASONS.map((reason) => [reason, 0])) as Record<
@@ -49,7 +52,16 @@ export interface SuppressOptions {
   now?: number;
 }
 
-export async function importSuppressions(db: Db, path: string, options: SuppressOptions): Promise<SuppressReport> {
+/**
+ * `progress`, when given, hears the stage (reading, adding) and may cancel between them and every few thousand rows;
+ * a cancelled file adds nothing, as the rows go in in one transaction.
+ */
+export async function importSuppressions(
+  db: Db,
+  path: string,
+  options: SuppressOptions,
+  progress?: Progress,
+): Promise<SuppressReport> {
   const fileName = options.fileName ?? basename(path);
   const country = options.defaultCountry ? normaliseCountry(options.defaultCountry) : null;
   if (options.defaultCountry && !country) {
@@ -58,7 +70,9 @@ export async function importSuppressions(db: Db, path: string, options: Suppress
       `"${options.defaultCountry}" is not a country we know; choose one from the list.`,
     );
   }
+  progress?.progress(0, 'reading');
   const { header, rows } = await readTableFile(path, fileName);
+  progress?.throwIfCancelled();
   const columns = identifierColumns(header);
   if (columns.email < 0 && columns.phone < 0 && columns.customer < 0) {
     throw new CoreError(
@@ -74,37 +88,43 @@ export async function importSuppressions(db: Db, path: string, options: Suppress
   let duplicates = 0;
   const invalidExamples: SuppressReport['invalidExamples'] = [];
   let invalid = 0;
+  const addRow = (row: string[], index: number): void => {
+    const keys: [kind: string, value: string][] = [];
+    let problem: string | null = null;
+    let shown = '';
+    const email = columns.email >= 0 ? (row[columns.email] ?? '').trim() : '';
+    const phone = columns.phone >= 0 ? (row[columns.phone] ?? '').trim() : '';
+    const customer = columns.customer >= 0 ? (row[columns.customer] ?? '').trim() : '';
+    if (email) {
+      const checked = normaliseEmail(email);
+      if (checked.ok) keys.push(['email', checked.value]);
+      else [problem, shown] = [CONTACT_PROBLEM_MESSAGES[checked.problem], email];
+    }
+    if (phone) {
+      const checked = normalisePhone(phone, country);
+      if (checked.ok) keys.push(['phone', checked.value]);
+      else [problem, shown] = [CONTACT_PROBLEM_MESSAGES[checked.problem], phone];
+    }
+    if (customer) keys.push(['customer', customer]);
+    if (keys.length === 0) {
+      invalid++;
+      if (invalidExamples.length < INVALID_EXAMPLES) {
+        invalidExamples.push({ row: index + 2, value: shown, problem: problem ?? 'The row has no value to match.' });
+      }
+      return;
+    }
+    for (const [kind, value] of keys) {
+      if (insert.run(sha256Hex(value), kind, options.reason, fileName, now).changes > 0) added++;
+      else duplicates++;
+    }
+  };
   db.transaction(() => {
-    rows.forEach((row, index) => {
-      const keys: [kind: string, value: string][] = [];
-      let problem: string | null = null;
-      let shown = '';
-      const email = columns.email >= 0 ? (row[columns.email] ?? '').trim() : '';
-      const phone = columns.phone >= 0 ? (row[columns.phone] ?? '').trim() : '';
-      const customer = columns.customer >= 0 ? (row[columns.customer] ?? '').trim() : '';
-      if (email) {
-        const checked = normaliseEmail(email);
-        if (checked.ok) keys.push(['email', checked.value]);
-        else [problem, shown] = [CONTACT_PROBLEM_MESSAGES[checked.problem], email];
-      }
-      if (phone) {
-        const checked = normalisePhone(phone, country);
-        if (checked.ok) keys.push(['phone', checked.value]);
-        else [problem, shown] = [CONTACT_PROBLEM_MESSAGES[checked.problem], phone];
-      }
-      if (customer) keys.push(['customer', customer]);
-      if (keys.length === 0) {
-        invalid++;
-        if (invalidExamples.length < INVALID_EXAMPLES) {
-          invalidExamples.push({ row: index + 2, value: shown, problem: problem ?? 'The row has no value to match.' });
-        }
-        return;
-      }
-      for (const [kind, value] of keys) {
-        if (insert.run(sha256Hex(value), kind, options.reason, fileName, now).changes > 0) added++;
-        else duplicates++;
-      }
-    });
+    for (let start = 0; start < rows.length; start += ADD_CHUNK) {
+      progress?.throwIfCancelled();
+      progress?.progress(0.3 + (0.7 * start) / rows.length, 'adding');
+      const end = Math.min(rows.length, start + ADD_CHUNK);
+      for (let index = start; index < end; index++) addRow(rows[index] as string[], index);
+    }
   })();
   return { fileName, rows: rows.length, added, duplicates, invalid, invalidExamples, summary: suppressionSummary(db) };
 }

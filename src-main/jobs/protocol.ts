@@ -1,4 +1,5 @@
 import type { JobKind } from '../shared/dto';
+import type { ErrorCode } from '../shared/errors';
 
 /** What a job worker is started with (`workerData`). */
 export interface WorkerInput {
@@ -15,7 +16,7 @@ export type WorkerMessage =
   | { type: 'progress'; progress: number; detail: string | null }
   | { type: 'done'; result: unknown }
   | { type: 'cancelled' }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; code: ErrorCode; message: string };
 
 /** Progress messages a worker may send per second, at most. */
 export const PROGRESS_RATE_LIMIT = 10;

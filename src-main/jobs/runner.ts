@@ -189,7 +189,7 @@ export class JobRunner {
         this.finish(job, { state: 'cancelled' });
         return;
       case 'failed':
-        this.finish(job, { state: 'failed', error: { code: 'INTERNAL', message: message.message } });
+        this.finish(job, { state: 'failed', error: { code: message.code, message: message.message } });
     }
   }
 

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { CoreError } from '../shared/errors';
 import { connectWorker } from '../store/connection';
 import { JobCancelled, throttleProgress, type JobContext } from './context';
 import { JOB_HANDLERS } from './handlers';
@@ -25,7 +26,9 @@ async function run(input: WorkerInput): Promise<WorkerMessage> {
     return { type: 'done', result };
   } catch (error) {
     if (error instanceof JobCancelled) return { type: 'cancelled' };
-    return { type: 'failed', message: error instanceof Error ? error.message : String(error) };
+    // A CoreError's code lets the renderer word the failure as it would the same error from an operation.
+    const code = error instanceof CoreError ? error.code : 'INTERNAL';
+    return { type: 'failed', code, message: error instanceof Error ? error.message : String(error) };
   } finally {
     db.close();
   }

@@ -1,12 +1,10 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { listSegments } from '../analytics/segments';
-import { buildAudience } from '../campaigns/audience';
 import { campaignDetail, deleteCampaign, listCampaigns } from '../campaigns/campaign-store';
 import { MIME_TYPES, writeExportFile } from '../campaigns/export-writer';
 import { latestClvRunId, latestRecommendationRunId, latestRfmRunId, scoredModels } from '../campaigns/predictions';
-import { measureFromFile, measureFromOrders } from '../campaigns/results';
-import { clearSuppressions, importSuppressions, suppressionSummary } from '../campaigns/suppressions';
+import { clearSuppressions, suppressionSummary } from '../campaigns/suppressions';
 import type { CampaignExportOptions, campaignsOperations } from '../shared/campaigns';
 import type { ParsedInput, Output } from '../shared/contract';
 import { CoreError } from '../shared/errors';
@@ -60,10 +58,6 @@ export function campaignsHandlers(context: AreaContext): {
         suppressions: suppressionSummary(project),
       };
     },
-    'campaigns.preview': ({ spec }) => {
-      const { funnel, balance, notes } = buildAudience(db(), spec);
-      return { funnel, holdout: balance, notes };
-    },
     'campaigns.list': () => listCampaigns(db()),
     'campaigns.get': ({ id }) => campaignDetail(db(), id),
     'campaigns.delete': ({ id }) => {
@@ -71,15 +65,6 @@ export function campaignsHandlers(context: AreaContext): {
       return null;
     },
     'campaigns.download': ({ exportId }) => exportFile(db(), exportId),
-    'campaigns.suppress': ({ fileId, reason, defaultCountry }) => {
-      const { path, ref } = context.files.resolve(fileId);
-      return importSuppressions(db(), path, { reason, fileName: ref.name, defaultCountry });
-    },
     'campaigns.clearSuppressions': () => clearSuppressions(db()),
-    'campaigns.measure': ({ campaignId, fileId, metric, days }) => {
-      if (fileId === undefined) return measureFromOrders(db(), campaignId, { days });
-      const { path, ref } = context.files.resolve(fileId);
-      return measureFromFile(db(), campaignId, path, ref.name, { metric, days });
-    },
   };
 }

@@ -10,7 +10,7 @@ import { buildDemoProject } from './demo-project';
 import { dispatch, type Handlers } from './dispatch';
 import { ProjectSession } from './project-session';
 import { SettingsStore } from './settings-store';
-import { history, ImportFiles, preview, rejectedCsv } from './import-service';
+import { history, ImportFiles, rejectedCsv } from './import-service';
 import { latestRfm, listRfmRuns, rfmCustomers, rfmMovement, rfmRun } from '../analytics/rfm-runs';
 import { DEFAULT_SEGMENT_MAP } from '../analytics/rfm';
 import { cachedDashboard } from '../analytics/dashboard';
@@ -228,7 +228,6 @@ export function createCore(options: CoreOptions): Core {
       const path = options.dialogs ? await options.dialogs.chooseImportFile() : null;
       return path === null ? null : importFiles.register(path);
     },
-    'import.preview': ({ fileId, settings }) => preview(requireSession().db, importFiles, fileId, settings),
     'import.history': () => history(requireSession().db),
     'import.rejectedCsv': ({ importId }) => rejectedCsv(requireSession().db, importId),
     'jobs.start': (request) => {
@@ -236,9 +235,8 @@ export function createCore(options: CoreOptions): Core {
       const { kind, ...params } = request;
       if (!('fileId' in params) || typeof params.fileId !== 'string') return jobs.start(kind, params);
       // Workers read files by path; the doors only ever name a file the user picked or uploaded, by its id.
-      const { fileId, ...rest } = params;
-      const { path, ref } = importFiles.resolve(fileId);
-      return jobs.start(kind, { ...rest, path, fileName: ref.name });
+      const { path, ref } = importFiles.resolve(params.fileId);
+      return jobs.start(kind, { ...params, path, fileName: ref.name });
     },
     'jobs.cancel': ({ id }) => {
       const job = requireSession().jobs.cancel(id);

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { csvLine } from '../io/csv-write';
-import { previewImport } from '../import/preview';
 import { CoreError } from '../shared/errors';
-import type { ImportFileRef, ImportPreview, ImportSettings, ImportSummary } from '../shared/import';
+import type { ImportFileRef, ImportSummary } from '../shared/import';
 import type { ImportKind } from '../shared/import-fields';
 import type { Db } from '../store/connection';
 
@@ -23,11 +22,6 @@ export class ImportFiles {
     if (!file) throw new CoreError('NOT_FOUND', 'That file is no longer available. Pick it again.');
     return file;
   }
-}
-
-export function preview(db: Db, files: ImportFiles, fileId: string, settings: ImportSettings): Promise<ImportPreview> {
-  const { path, ref } = files.resolve(fileId);
-  return previewImport(db, ref, path, settings);
 }
 
 export function history(db: Db): ImportSummary[] {

@@ -4,14 +4,17 @@
  */
 export const CAMPAIGNS_OPERATION_NAMES = [
   'campaigns.options',
-  'campaigns.preview',
   'campaigns.list',
   'campaigns.get',
   'campaigns.delete',
   'campaigns.download',
-  'campaigns.suppress',
   'campaigns.clearSuppressions',
-  'campaigns.measure',
 ] as const;
 
-export const CAMPAIGNS_JOB_KINDS = ['campaign-create', 'campaign-export'] as const;
+export const CAMPAIGNS_JOB_KINDS = [
+  'campaign-create',
+  'campaign-export',
+  'campaign-preview',
+  'campaign-measure',
+  'campaign-suppress',
+] as const;

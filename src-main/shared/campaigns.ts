@@ -8,6 +8,8 @@ import { op } from './op';
 
 const rowId = z.number().int().positive();
 const shortText = z.string().trim().min(1).max(80);
+/** A file the user picked or uploaded (import.pickFile, POST /upload); jobs.start gives the worker its path. */
+const fileId = z.string().min(1).max(200);
 
 /** The destination presets (io/destinations.ts), listed here because the renderer cannot import that module. */
 export const CAMPAIGN_PRESETS = ['mailchimp', 'klaviyo', 'brevo', 'hubspot', 'meta', 'google', 'csv', 'xlsx'] as const;
@@ -258,51 +260,48 @@ export interface CampaignFile {
 export const campaignsOperations = {
   /** What an audience can be built from: segments, RFM segments, models, and the suppression list's size. */
   'campaigns.options': op<AudienceOptions>()(z.object({}).strict(), ['NO_PROJECT']),
-  /** The funnel counts and holdout balance of a spec, without saving anything. */
-  'campaigns.preview': op<CampaignPreview>()(z.object({ spec: campaignSpecSchema }).strict(), [
-    'NO_PROJECT',
-    'NOT_FOUND',
-  ]),
   'campaigns.list': op<CampaignInfo[]>()(z.object({}).strict(), ['NO_PROJECT']),
   'campaigns.get': op<CampaignDetail>()(z.object({ id: rowId }).strict(), ['NO_PROJECT', 'NOT_FOUND']),
   'campaigns.delete': op<null>()(z.object({ id: rowId }).strict(), ['NO_PROJECT', 'NOT_FOUND']),
   /** A logged export's file, for the renderer to offer as a download (re-created from the campaign if need be). */
   'campaigns.download': op<CampaignFile>()(z.object({ exportId: rowId }).strict(), ['NO_PROJECT', 'NOT_FOUND']),
-  /** Adds the emails, phones or customer ids of an uploaded or picked file to the do-not-contact list. */
-  'campaigns.suppress': op<SuppressReport>()(
-    z
-      .object({
-        fileId: z.string().min(1).max(200),
-        reason: z.enum(SUPPRESSION_REASONS).default('manual'),
-        defaultCountry: z.string().trim().max(60).optional(),
-      })
-      .strict(),
-    ['NO_PROJECT', 'NOT_FOUND', 'IMPORT_UNREADABLE'],
-  ),
   'campaigns.clearSuppressions': op<SuppressionSummary>()(z.object({}).strict(), ['NO_PROJECT']),
-  /** Response and revenue of contacted against held-out members, from a results file or from later orders. */
-  'campaigns.measure': op<CampaignResults>()(
-    z
-      .object({
-        campaignId: rowId,
-        fileId: z.string().min(1).max(200).optional(),
-        metric: z.enum(RESPONSE_METRICS).optional(),
-        /** Orders source: days after the first export (or the campaign's creation) that count. */
-        days: z.number().int().min(1).max(365).default(30),
-      })
-      .strict(),
-    ['NO_PROJECT', 'NOT_FOUND', 'IMPORT_UNREADABLE'],
-  ),
 } as const;
 
 /** Requests `jobs.start` accepts for this area's long work (each a strict object with a literal `kind`). */
 export const CAMPAIGNS_JOB_REQUESTS = [
   z.object({ kind: z.literal('campaign-create'), spec: campaignSpecSchema }).strict(),
   exportOptionsSchema.extend({ kind: z.literal('campaign-export'), campaignId: rowId }).strict(),
+  /** The funnel counts and holdout balance of a spec, without saving anything. */
+  z.object({ kind: z.literal('campaign-preview'), spec: campaignSpecSchema }).strict(),
+  /** Response and revenue of contacted against held-out members, from a results file or from later orders. */
+  z
+    .object({
+      kind: z.literal('campaign-measure'),
+      campaignId: rowId,
+      /** A picked or uploaded results file; without one, the orders imported after the campaign went out. */
+      fileId: fileId.optional(),
+      metric: z.enum(RESPONSE_METRICS).optional(),
+      /** Orders source: days after the first export (or the campaign's creation) that count. */
+      days: z.number().int().min(1).max(365).default(30),
+    })
+    .strict(),
+  /** Adds the emails, phones or customer ids of a picked or uploaded file to the do-not-contact list. */
+  z
+    .object({
+      kind: z.literal('campaign-suppress'),
+      fileId,
+      reason: z.enum(SUPPRESSION_REASONS).default('manual'),
+      defaultCountry: z.string().trim().max(60).optional(),
+    })
+    .strict(),
 ] as const;
 
 /** The result each of this area's job kinds carries once it has succeeded. */
 export interface CampaignsJobResults {
   'campaign-create': CampaignInfo;
   'campaign-export': ExportSummary;
+  'campaign-preview': CampaignPreview;
+  'campaign-measure': CampaignResults;
+  'campaign-suppress': SuppressReport;
 }

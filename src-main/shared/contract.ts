@@ -21,7 +21,7 @@ import {
   type SegmentInfo,
   type SegmentPreview,
 } from './segments';
-import { importSettingsSchema, type ImportFileRef, type ImportPreview, type ImportSummary } from './import';
+import { importSettingsSchema, type ImportFileRef, type ImportSummary } from './import';
 import {
   LOCALES,
   type AppInfo,
@@ -83,11 +83,6 @@ export const contract = {
 
   /** `null` when the user cancels the dialog; the browser door uploads files instead (POST /upload). */
   'import.pickFile': op<ImportFileRef | null>()(empty, []),
-  'import.preview': op<ImportPreview>()(z.object({ fileId: id, settings: importSettingsSchema.default({}) }).strict(), [
-    'NO_PROJECT',
-    'NOT_FOUND',
-    'IMPORT_UNREADABLE',
-  ]),
   'import.history': op<ImportSummary[]>()(empty, ['NO_PROJECT']),
   /** The rejected rows of a committed import, as CSV text for download. */
   'import.rejectedCsv': op<{ fileName: string; csv: string }>()(
@@ -104,6 +99,13 @@ export const contract = {
           fileId: id,
           settings: importSettingsSchema.default({}),
           dryRun: z.boolean().default(false),
+        })
+        .strict(),
+      z
+        .object({
+          kind: z.literal('import-preview'),
+          fileId: id,
+          settings: importSettingsSchema.default({}),
         })
         .strict(),
       rfmOptionsSchema.extend({ kind: z.literal('rfm') }).strict(),

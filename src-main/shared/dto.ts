@@ -1,5 +1,5 @@
 /** Plain data that crosses the contract. Timestamps are epoch milliseconds (UTC). */
-import type { ImportReport } from './import';
+import type { ImportPreview, ImportReport } from './import';
 import { MODELS_JOB_KINDS } from './models-names';
 import type { ModelsJobResults } from './models';
 import { RECOMMENDATIONS_JOB_KINDS } from './recommendations-names';
@@ -54,6 +54,7 @@ export interface TableCount {
 export const JOB_KINDS = [
   'analyse-project',
   'import',
+  'import-preview',
   'rfm',
   'cluster',
   'dashboard',
@@ -89,6 +90,7 @@ export interface AnalyseProjectResult {
 export interface JobResults extends ModelsJobResults, RecommendationsJobResults, CampaignsJobResults {
   'analyse-project': AnalyseProjectResult;
   import: ImportReport;
+  'import-preview': ImportPreview;
   rfm: RfmSummary;
   cluster: ClusterSummary;
   dashboard: Dashboard;

@@ -22,7 +22,6 @@ export const OPERATION_NAMES = [
   'project.forget',
   'project.counts',
   'import.pickFile',
-  'import.preview',
   'import.history',
   'import.rejectedCsv',
   'jobs.start',

@@ -8,9 +8,11 @@ import { buildAudience } from '../../src-main/campaigns/audience';
 import { campaignDetail, createCampaign, listCampaigns } from '../../src-main/campaigns/campaign-store';
 import { exportCampaign, writeExportFile } from '../../src-main/campaigns/export-writer';
 import { measureFromFile, measureFromOrders } from '../../src-main/campaigns/results';
-import { importSuppressions } from '../../src-main/campaigns/suppressions';
+import { clearSuppressions, importSuppressions } from '../../src-main/campaigns/suppressions';
 import { encodeText } from '../../src-main/campaigns/text-encoders';
 import { runImport } from '../../src-main/import/run-import';
+import { JobCancelled, type JobContext } from '../../src-main/jobs/context';
+import { CAMPAIGNS_JOB_HANDLERS } from '../../src-main/jobs/handlers/campaigns';
 import { openXlsx } from '../../src-main/io/xlsx-read';
 import { measureUplift } from '../../src-main/ml/uplift';
 import { campaignSpecSchema, exportOptionsSchema, type CampaignSpecInput } from '../../src-main/shared/campaigns';
@@ -60,6 +62,43 @@ async function importText(db: Db, dir: string, name: string, text: string | Buff
 const spec = (overrides: Partial<CampaignSpecInput> = {}) =>
   campaignSpecSchema.parse({ name: 'Spring sale', audience: { segments: ['Buyers'] }, ...overrides });
 const exportOptions = (options: Record<string, unknown>) => exportOptionsSchema.parse(options);
+
+/**
+ * A job's context on the test's connection, as the worker builds it: it records the stages the work reports and,
+ * given `cancelAt`, acts as if the user cancelled once that stage has begun.
+ */
+function jobContext(db: Db, params: unknown, cancelAt?: string): { context: JobContext; stages: string[] } {
+  const stages: string[] = [];
+  const context: JobContext = {
+    db,
+    params,
+    progress(_fraction, detail) {
+      if (detail && stages.at(-1) !== detail) stages.push(detail);
+    },
+    throwIfCancelled() {
+      if (cancelAt !== undefined && stages.includes(cancelAt)) throw new JobCancelled();
+    },
+  };
+  return { context, stages };
+}
+
+/** A saved measurement without what differs between two runs of it: its row id and when it was taken. */
+const measurement = ({ id: _id, measuredAt: _at, ...rest }: { id: number; measuredAt: number }) => rest;
+
+/** A results file in which every third contacted member and every fifth held-out one ordered. */
+function resultsFile(db: Db, dir: string, campaignId: number) {
+  const members = db
+    .prepare(
+      'SELECT c.external_id AS id, m.holdout FROM campaign_members m JOIN customers c ON c.id = m.customer_id WHERE campaign_id = ? ORDER BY m.customer_id',
+    )
+    .all(campaignId) as { id: string; holdout: number }[];
+  const ordered = (m: { id: string; holdout: number }, k: number) => (m.holdout ? k % 5 === 0 : k % 3 === 0);
+  const lines = ['Customer ID,Orders,Revenue'];
+  members.forEach((m, k) => lines.push(`${m.id},${ordered(m, k) ? 1 : 0},${ordered(m, k) ? '€20.00' : ''}`));
+  const path = join(dir, 'results.csv');
+  writeFileSync(path, lines.join('\n'));
+  return { path, members, ordered };
+}
 
 function customerIdOf(db: Db, externalId: string): number {
   return db.prepare('SELECT id FROM customers WHERE external_id = ?').pluck().get(externalId) as number;
@@ -382,17 +421,7 @@ describe('campaigns', () => {
   it('measures uplift from a results file and from later orders', async () => {
     const campaign = createCampaign(db, spec({ requireConsent: false, holdoutPercent: 20 }), quiet, CREATED);
     await exportCampaign(db, campaign.id, exportOptions({ preset: 'csv' }), join(dir, 'sent.csv'), quiet, CREATED);
-    const members = db
-      .prepare(
-        'SELECT c.external_id AS id, m.holdout FROM campaign_members m JOIN customers c ON c.id = m.customer_id WHERE campaign_id = ? ORDER BY m.customer_id',
-      )
-      .all(campaign.id) as { id: string; holdout: number }[];
-    // Every third contacted member ordered, every fifth held-out one.
-    const ordered = (m: { id: string; holdout: number }, k: number) => (m.holdout ? k % 5 === 0 : k % 3 === 0);
-    const results = join(dir, 'results.csv');
-    const lines = ['Customer ID,Orders,Revenue'];
-    members.forEach((m, k) => lines.push(`${m.id},${ordered(m, k) ? 1 : 0},${ordered(m, k) ? '€20.00' : ''}`));
-    writeFileSync(results, lines.join('\n'));
+    const { path: results, members, ordered } = resultsFile(db, dir, campaign.id);
     const measured = await measureFromFile(db, campaign.id, results);
     const group = (held: number) => {
       const inGroup = members.map((m, k) => ({ m, k })).filter(({ m }) => m.holdout === held);
@@ -424,5 +453,78 @@ describe('campaigns', () => {
     expect(fromOrders.treated.responders).toBe(responders(0));
     expect(fromOrders.holdout.responders).toBe(responders(1));
     expect(fromOrders.windowStart).toBe(CREATED);
+  });
+
+  it('runs preview, measure and suppress as jobs, with the same results as the direct calls and their stages', async () => {
+    const preview = jobContext(db, { spec: spec() });
+    const direct = buildAudience(db, spec());
+    expect(await CAMPAIGNS_JOB_HANDLERS['campaign-preview'](preview.context)).toEqual({
+      funnel: direct.funnel,
+      holdout: direct.balance,
+      notes: direct.notes,
+    });
+    expect(preview.stages).toEqual(['segments', 'score', 'contacts', 'holdout']);
+
+    const unsubscribed = join(dir, 'unsubscribed.csv');
+    writeFileSync(unsubscribed, ['Email', ...[1, 2, 3, 4, 5].map(emailOf), 'bad@'].join('\n'));
+    const suppress = jobContext(db, { path: unsubscribed, fileName: 'Unsubscribes.csv', reason: 'unsubscribed' });
+    const fromJob = await CAMPAIGNS_JOB_HANDLERS['campaign-suppress'](suppress.context);
+    expect(fromJob).toMatchObject({ fileName: 'Unsubscribes.csv', rows: 6, added: 5, invalid: 1 });
+    expect(suppress.stages).toEqual(['reading', 'adding']);
+    clearSuppressions(db);
+    expect(
+      await importSuppressions(db, unsubscribed, { reason: 'unsubscribed', fileName: 'Unsubscribes.csv' }),
+    ).toEqual(fromJob);
+
+    const campaign = createCampaign(db, spec({ requireConsent: false, holdoutPercent: 20 }), quiet, CREATED);
+    const { path: results, members } = resultsFile(db, dir, campaign.id);
+    const measureFile = jobContext(db, { campaignId: campaign.id, days: 30, path: results, fileName: 'Results.csv' });
+    const fileResult = await CAMPAIGNS_JOB_HANDLERS['campaign-measure'](measureFile.context);
+    expect(fileResult).toMatchObject({
+      source: 'file',
+      fileName: 'Results.csv',
+      matchedRows: campaign.funnel.eligible,
+    });
+    expect(measureFile.stages).toEqual(['reading', 'members', 'matching', 'saving']);
+    const fileDirect = await measureFromFile(db, campaign.id, results, 'Results.csv', { days: 30 });
+    expect(measurement(fileResult)).toEqual(measurement(fileDirect));
+
+    await importText(db, dir, 'july.csv', ordersCsv(1, 60, '2024-07'), { kind: 'order_lines' });
+    const measureOrders = jobContext(db, { campaignId: campaign.id, days: 30 });
+    const ordersResult = await CAMPAIGNS_JOB_HANDLERS['campaign-measure'](measureOrders.context);
+    expect(ordersResult).toMatchObject({ source: 'orders', windowStart: CREATED });
+    expect(ordersResult.treated.responders + ordersResult.holdout.responders).toBe(
+      members.filter((m) => Number(m.id.slice(1)) <= 60).length,
+    );
+    expect(measureOrders.stages).toEqual(['members', 'orders', 'saving']);
+    expect(measurement(ordersResult)).toEqual(measurement(measureFromOrders(db, campaign.id, { days: 30 })));
+    expect(campaignDetail(db, campaign.id).results).toHaveLength(4);
+  });
+
+  it('stops a cancelled preview, measurement or suppression file between stages, leaving the project as it was', async () => {
+    const preview = jobContext(db, { spec: spec() }, 'contacts');
+    expect(() => CAMPAIGNS_JOB_HANDLERS['campaign-preview'](preview.context)).toThrow(JobCancelled);
+    expect(preview.stages).toEqual(['segments', 'score', 'contacts']);
+
+    // More rows than one chunk, so some are in the transaction when the cancel comes.
+    const unsubscribed = join(dir, 'unsubscribed.csv');
+    const emails = Array.from({ length: 25_000 }, (_, i) => `gone${i}@example.com`);
+    writeFileSync(unsubscribed, ['Email', ...emails].join('\n'));
+    const suppress = jobContext(db, { path: unsubscribed, fileName: 'u.csv', reason: 'unsubscribed' }, 'adding');
+    await expect(CAMPAIGNS_JOB_HANDLERS['campaign-suppress'](suppress.context)).rejects.toThrow(JobCancelled);
+    expect(db.prepare('SELECT count(*) FROM suppressions').pluck().get()).toBe(0);
+
+    const campaign = createCampaign(db, spec({ requireConsent: false, holdoutPercent: 20 }), quiet, CREATED);
+    const { path: results } = resultsFile(db, dir, campaign.id);
+    const fromFile = jobContext(
+      db,
+      { campaignId: campaign.id, days: 30, path: results, fileName: 'r.csv' },
+      'matching',
+    );
+    await expect(CAMPAIGNS_JOB_HANDLERS['campaign-measure'](fromFile.context)).rejects.toThrow(JobCancelled);
+    await importText(db, dir, 'july.csv', ordersCsv(1, 60, '2024-07'), { kind: 'order_lines' });
+    const fromOrders = jobContext(db, { campaignId: campaign.id, days: 30 }, 'orders');
+    expect(() => CAMPAIGNS_JOB_HANDLERS['campaign-measure'](fromOrders.context)).toThrow(JobCancelled);
+    expect(campaignDetail(db, campaign.id).results).toEqual([]);
   });
 });

@@ -121,11 +121,19 @@ describe('browser host', () => {
     });
     const file = (await upload.json()) as { ok: true; value: { id: string; name: string; sizeBytes: number } };
     expect(file.value).toMatchObject({ name: '订单 march.csv', sizeBytes: Buffer.byteLength(csv) });
-    const preview = await (await api(host, 'import.preview', { fileId: file.value.id })).json();
-    expect(preview).toMatchObject({
-      ok: true,
-      value: { detected: { preset: { id: 'uci-online-retail' } }, missing: [] },
-    });
+    const previewJob = (await (
+      await api(host, 'jobs.start', { kind: 'import-preview', fileId: file.value.id })
+    ).json()) as { value: JobInfo };
+    await expect
+      .poll(
+        async () =>
+          ((await (await api(host, 'jobs.get', { id: previewJob.value.id })).json()) as { value: JobInfo }).value,
+        { timeout: 15_000 },
+      )
+      .toMatchObject({
+        state: 'succeeded',
+        result: { file: file.value, detected: { preset: { id: 'uci-online-retail' } }, missing: [] },
+      });
     const job = (await (await api(host, 'jobs.start', { kind: 'import', fileId: file.value.id })).json()) as {
       value: JobInfo;
     };

@@ -3,7 +3,7 @@ import type { JobHandler } from '../context';
 import { analyseProject } from './analyse-project';
 import { cluster } from './cluster';
 import { dashboard } from './dashboard';
-import { importFile } from './import';
+import { importFile, previewFile } from './import';
 import { MODELS_JOB_HANDLERS } from './models';
 import { RECOMMENDATIONS_JOB_HANDLERS } from './recommendations';
 import { CAMPAIGNS_JOB_HANDLERS } from './campaigns';
@@ -14,6 +14,7 @@ import { rfm } from './rfm';
 export const JOB_HANDLERS: { [K in JobKind]: JobHandler<unknown, JobResults[K]> } = {
   'analyse-project': analyseProject,
   import: importFile,
+  'import-preview': previewFile,
   rfm,
   cluster,
   dashboard,

@@ -48,6 +48,10 @@ export default {
     holdout: 'Held out',
     withEmail: '{count} of them with an email address, {phones} with a phone number',
     updating: 'Updating counts…',
+    progressLabel: 'Counting the audience',
+    cancel: 'Stop counting',
+    cancelled: 'Counting was stopped, so these choices have no counts yet.',
+    countAgain: 'Count again',
   },
   personal: {
     intro: 'Columns added to files for tools that take extra columns (email tools, CSV, Excel).',
@@ -166,6 +170,10 @@ export default {
     source: 'From {file}: {matched} of {rows} rows matched campaign members.',
     sourceOrders: 'From orders between {from} and {to}.',
     group: '{responders} of {customers} ({rate})',
+    working: 'Measuring the campaign…',
+    progressLabel: 'Measuring the campaign',
+    failed: 'The measurement failed.',
+    cancelled: 'The measurement was cancelled; nothing was saved.',
   },
   suppressions: {
     intro:
@@ -178,6 +186,10 @@ export default {
       'Added {added} entry from {file} ({duplicates} already listed, {invalid} rows unusable). | Added {added} entries from {file} ({duplicates} already listed, {invalid} rows unusable).',
     clear: 'Empty the list',
     confirmClear: 'Remove every entry from the do-not-contact list?',
+    working: 'Adding the file to the list…',
+    progressLabel: 'Adding to the do-not-contact list',
+    failed: 'The file could not be added to the list.',
+    cancelled: 'Cancelled: nothing from the file was added to the list.',
   },
   file: {
     uploading: 'Uploading {name}…',

@@ -49,6 +49,10 @@ const zhCN: typeof en = {
     holdout: '对照组',
     withEmail: '其中 {count} 位有邮箱，{phones} 位有手机号',
     updating: '正在更新人数…',
+    progressLabel: '正在统计受众人数',
+    cancel: '停止统计',
+    cancelled: '统计已停止，当前选择还没有人数。',
+    countAgain: '重新统计',
   },
   personal: {
     intro: '为可接受额外列的工具（邮件工具、CSV、Excel）在文件中添加的列。',
@@ -162,6 +166,10 @@ const zhCN: typeof en = {
     source: '来自 {file}：{rows} 行中有 {matched} 行匹配到活动客户。',
     sourceOrders: '来自 {from} 至 {to} 之间的订单。',
     group: '{customers} 位中 {responders} 位（{rate}）',
+    working: '正在计算活动效果…',
+    progressLabel: '正在计算活动效果',
+    failed: '效果计算失败。',
+    cancelled: '已取消计算，未保存任何结果。',
   },
   suppressions: {
     intro:
@@ -173,6 +181,10 @@ const zhCN: typeof en = {
     added: '从 {file} 添加了 {added} 条（{duplicates} 条已在名单中，{invalid} 行无法使用）。',
     clear: '清空名单',
     confirmClear: '要删除免打扰名单中的所有条目吗？',
+    working: '正在将文件加入名单…',
+    progressLabel: '正在加入免打扰名单',
+    failed: '文件未能加入名单。',
+    cancelled: '已取消：文件中的条目均未加入名单。',
   },
   file: {
     uploading: '正在上传 {name}…',

@@ -1,19 +1,23 @@
 import type { JobInfo } from '@shared/dto';
+import { isErrorCode } from '@shared/errors';
 import type { FieldKey } from '@shared/import-fields';
 import type { ImportFileRef, ImportPreview, ImportSettings } from '@shared/import';
 import { PRESETS } from '@shared/import-presets';
-import { computed, inject, onScopeDispose, provide, reactive, ref, type InjectionKey } from 'vue';
-import { call, toApiError, type ApiError } from '@/api';
-import { useJobsStore } from '@/stores/jobs';
+import { computed, inject, onScopeDispose, provide, reactive, ref, watch, type InjectionKey } from 'vue';
+import { ApiError, toApiError } from '@/api';
+import { isActive, useJobsStore } from '@/stores/jobs';
 import { useProjectStore } from '@/stores/project';
 
 export type ImportJob = Extract<JobInfo, { kind: 'import' }>;
+type PreviewJob = Extract<JobInfo, { kind: 'import-preview' }>;
 
 /** The wizard's steps, in order; NSteps counts from 1. */
 export const STEPS = ['file', 'preview', 'mapping', 'check', 'import'] as const;
 export type StepName = (typeof STEPS)[number];
 
 const PREVIEW_DEBOUNCE_MS = 200;
+/** Previews that take longer than this (a large workbook) get a progress bar with Cancel; a quick one would flash. */
+const PROGRESS_AFTER_MS = 500;
 
 /** What the wizard's steps share (refs unwrapped). */
 export interface ImportWizard {
@@ -24,6 +28,8 @@ export interface ImportWizard {
   preview: ImportPreview | null;
   previewError: ApiError | null;
   previewLoading: boolean;
+  /** How far the preview job has got, once it has taken long enough to deserve a progress bar; else null. */
+  previewProgress: number | null;
   checkJob: ImportJob | null;
   importJob: ImportJob | null;
   checkStale: boolean;
@@ -35,6 +41,8 @@ export interface ImportWizard {
   setKind(kind: NonNullable<ImportSettings['kind']>): void;
   setPreset(id: string | null): void;
   setColumn(field: FieldKey, header: string | null): void;
+  /** Stops the running preview: back to the settings of the preview on screen, or to choosing a file if none. */
+  cancelPreview(): void;
   startCheck(): Promise<void>;
   startImport(): Promise<void>;
   imported(): void;
@@ -44,7 +52,8 @@ export interface ImportWizard {
 /**
  * The state of one pass through the import wizard: the chosen file, the user's overrides (anything left out is
  * detected by the core), the preview they lead to, and the check and import jobs. Created by ImportView and
- * shared with its steps.
+ * shared with its steps. Each preview is an `import-preview` job (opening a large workbook takes seconds): a job
+ * that a later change has made stale is cancelled, and whatever it still reports is ignored.
  */
 export function createImportWizard(): ImportWizard {
   const jobs = useJobsStore();
@@ -54,31 +63,102 @@ export function createImportWizard(): ImportWizard {
   const file = ref<ImportFileRef | null>(null);
   const settings = ref<ImportSettings>({});
   const preview = ref<ImportPreview | null>(null);
+  /** The settings the preview on screen was made with, to go back to when the user cancels a newer one. */
+  const previewedWith = ref<ImportSettings>({});
   const previewError = ref<ApiError | null>(null);
   const previewLoading = ref(false);
+  const previewSlow = ref(false);
+  const previewJobId = ref<string | null>(null);
   const checkJobId = ref<string | null>(null);
   const checkedWith = ref<string | null>(null);
   const importJobId = ref<string | null>(null);
   const historyVersion = ref(0);
 
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let slowTimer: ReturnType<typeof setTimeout> | undefined;
   let requestNo = 0;
+  /** The settings of the preview job in flight, which become `previewedWith` if it succeeds. */
+  let requestedSettings: ImportSettings = {};
+  /** Resolves whoever waits for the preview in flight (a file being chosen, a check about to start). */
+  let previewEnded: (() => void) | null = null;
 
+  const previewJob = computed(
+    () =>
+      jobs.jobs.find((job): job is PreviewJob => job.id === previewJobId.value && job.kind === 'import-preview') ??
+      null,
+  );
+  const previewProgress = computed(() =>
+    previewSlow.value && previewJob.value && isActive(previewJob.value) ? previewJob.value.progress : null,
+  );
+
+  function settle(): void {
+    clearTimeout(slowTimer);
+    previewSlow.value = false;
+    previewLoading.value = false;
+    previewEnded?.();
+    previewEnded = null;
+  }
+
+  /** Cancelling can race the job's own end, which leaves nothing to cancel and nothing to tell the user. */
+  function cancelQuietly(id: string): void {
+    jobs.cancel(id).catch(() => undefined);
+  }
+
+  /** Stops following the current preview job, cancelling it if it is still at work. */
+  function dropPreviewJob(): void {
+    const job = previewJob.value;
+    previewJobId.value = null;
+    if (job && isActive(job)) cancelQuietly(job.id);
+  }
+
+  /** Starts a preview job for the current file and settings; resolves once it has ended or been superseded. */
   async function loadPreview(): Promise<void> {
     if (!file.value) return;
     const mine = ++requestNo;
+    dropPreviewJob();
+    settle();
+    const requested = settings.value;
+    const ended = new Promise<void>((resolve) => (previewEnded = resolve));
     previewLoading.value = true;
+    slowTimer = setTimeout(() => (previewSlow.value = true), PROGRESS_AFTER_MS);
     try {
-      const next = await call('import.preview', { fileId: file.value.id, settings: settings.value });
-      if (mine !== requestNo) return;
-      preview.value = next;
-      previewError.value = null;
+      const job = await jobs.start({
+        kind: 'import-preview',
+        fileId: file.value.id,
+        settings: requested,
+      });
+      if (mine !== requestNo) {
+        cancelQuietly(job.id);
+        return;
+      }
+      previewJobId.value = job.id;
+      requestedSettings = requested;
     } catch (error) {
-      if (mine === requestNo) previewError.value = toApiError(error);
-    } finally {
-      if (mine === requestNo) previewLoading.value = false;
+      if (mine === requestNo) {
+        previewError.value = toApiError(error);
+        settle();
+      }
+      return;
     }
+    await ended;
   }
+
+  watch(
+    () => previewJob.value?.state,
+    () => {
+      const job = previewJob.value;
+      if (!job || isActive(job)) return;
+      if (job.state === 'succeeded' && job.result) {
+        preview.value = job.result;
+        previewedWith.value = requestedSettings;
+        previewError.value = null;
+      } else if (job.state === 'failed') {
+        const code = job.error?.code;
+        previewError.value = new ApiError(isErrorCode(code) ? code : 'INTERNAL', job.error?.message ?? '');
+      }
+      settle();
+    },
+  );
 
   function schedulePreview(): void {
     if (timer) clearTimeout(timer);
@@ -89,13 +169,21 @@ export function createImportWizard(): ImportWizard {
   }
   onScopeDispose(() => {
     if (timer) clearTimeout(timer);
+    dropPreviewJob();
+    settle();
   });
 
   /** Forgets everything about the previous file. */
   function reset(chosen: ImportFileRef | null): void {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    requestNo++;
+    dropPreviewJob();
+    settle();
     file.value = chosen;
     settings.value = {};
     preview.value = null;
+    previewedWith.value = {};
     previewError.value = null;
     checkJobId.value = null;
     checkedWith.value = null;
@@ -110,7 +198,8 @@ export function createImportWizard(): ImportWizard {
 
   function update(patch: ImportSettings): void {
     settings.value = { ...settings.value, ...patch };
-    schedulePreview();
+    // The rejection threshold matters to the check only: the preview would come back the same.
+    if (Object.keys(patch).some((key) => key !== 'maxRejectedShare')) schedulePreview();
   }
 
   /** A new kind offers other fields: the user's column choices and a preset of another kind no longer apply. */
@@ -126,6 +215,22 @@ export function createImportWizard(): ImportWizard {
 
   function setColumn(field: FieldKey, header: string | null): void {
     update({ mapping: { ...settings.value.mapping, [field]: header } });
+  }
+
+  function cancelPreview(): void {
+    if (!preview.value) {
+      reset(null);
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    timer = null;
+    requestNo++;
+    dropPreviewJob();
+    settle();
+    // The threshold never asks for a preview, so the one on screen may predate the user's latest choice of it.
+    const { maxRejectedShare } = settings.value;
+    settings.value = { ...previewedWith.value, ...(maxRejectedShare === undefined ? {} : { maxRejectedShare }) };
+    previewError.value = null;
   }
 
   const findJob = (id: string | null): ImportJob | null =>
@@ -178,6 +283,7 @@ export function createImportWizard(): ImportWizard {
     preview,
     previewError,
     previewLoading,
+    previewProgress,
     checkJob,
     importJob,
     checkStale,
@@ -188,6 +294,7 @@ export function createImportWizard(): ImportWizard {
     setKind,
     setPreset,
     setColumn,
+    cancelPreview,
     startCheck,
     startImport,
     imported,
