@@ -1,7 +1,7 @@
 import type { JobKind } from '../shared/dto';
 import type { ErrorCode } from '../shared/errors';
 
-/** What a job worker is started with (`workerData`). */
+/** What a job worker is started with (`workerData`) to run one job, or is sent for each quick job. */
 export interface WorkerInput {
   jobId: string;
   kind: JobKind;
@@ -10,6 +10,13 @@ export interface WorkerInput {
   nativeBinding?: string | undefined;
   /** Int32Array over this buffer; index 0 becomes 1 when the job is cancelled. */
   cancelFlag: SharedArrayBuffer;
+}
+
+/** What the warm worker for quick jobs is started with; its jobs then come as messages (WorkerInput). */
+export interface ServeInput {
+  serve: true;
+  dbPath: string;
+  nativeBinding?: string | undefined;
 }
 
 export type WorkerMessage =

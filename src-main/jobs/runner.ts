@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { JobInfo, JobKind, JobState } from '../shared/dto';
+import { isQuickJob, type JobInfo, type JobKind, type JobState } from '../shared/dto';
 import type { JobsRepo } from '../store/jobs-repo';
-import type { WorkerInput, WorkerMessage } from './protocol';
+import type { ServeInput, WorkerInput, WorkerMessage } from './protocol';
 
 export interface JobRunnerOptions {
   dbPath: string;
@@ -25,6 +25,9 @@ interface Running {
   cancelRequested: boolean;
   killTimer?: NodeJS.Timeout;
 }
+
+/** Finished quick jobs kept for `get`, since they are not stored. */
+const QUICK_JOBS_REMEMBERED = 20;
 
 /** From source the TypeScript worker goes through tsx; the Electron build has a compiled `job-worker.js` beside it. */
 export function defaultWorkerUrl(): URL {
@@ -50,6 +53,11 @@ export class JobRunner {
   private readonly waiters = new Map<string, ((job: JobInfo) => void)[]>();
   private readonly concurrency: number;
   private closed = false;
+  /** The quick jobs' lane (dto.ts QUICK_JOB_KINDS): its waiting jobs, the warm worker, and the job it runs. */
+  private readonly quickQueue: { job: JobInfo; params: unknown }[] = [];
+  private quickWorker: Worker | null = null;
+  private quickRunning: (Running & { job: JobInfo }) | null = null;
+  private readonly quickDone = new Map<string, JobInfo>();
 
   constructor(private readonly options: JobRunnerOptions) {
     this.concurrency = options.concurrency ?? Math.max(1, availableParallelism() - 1);
@@ -68,8 +76,14 @@ export class JobRunner {
       result: null,
       error: null,
     } as JobInfo;
-    this.options.repo.insert(job, params);
     this.live.set(job.id, job);
+    if (isQuickJob(kind)) {
+      this.quickQueue.push({ job, params });
+      this.emit(job);
+      this.pumpQuick();
+      return { ...job };
+    }
+    this.options.repo.insert(job, params);
     this.queue.push({ job, params });
     this.emit(job);
     this.pump();
@@ -78,14 +92,15 @@ export class JobRunner {
 
   cancel(id: string): JobInfo | undefined {
     const job = this.live.get(id);
-    if (!job) return this.options.repo.get(id);
-    const queued = this.queue.findIndex((entry) => entry.job.id === id);
+    if (!job) return this.get(id);
+    const queue = isQuickJob(job.kind) ? this.quickQueue : this.queue;
+    const queued = queue.findIndex((entry) => entry.job.id === id);
     if (queued >= 0) {
-      this.queue.splice(queued, 1);
+      queue.splice(queued, 1);
       this.finish(job, { state: 'cancelled' });
       return { ...job };
     }
-    const running = this.running.get(id);
+    const running = this.quickRunning?.job === job ? this.quickRunning : this.running.get(id);
     if (running && !running.cancelRequested) {
       running.cancelRequested = true;
       Atomics.store(running.cancelFlag, 0, 1);
@@ -95,7 +110,7 @@ export class JobRunner {
   }
 
   get(id: string): JobInfo | undefined {
-    const job = this.live.get(id);
+    const job = this.live.get(id) ?? this.quickDone.get(id);
     return job ? { ...job } : this.options.repo.get(id);
   }
 
@@ -117,7 +132,15 @@ export class JobRunner {
   /** Stops every worker; their jobs end as cancelled. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const { job } of this.queue.splice(0)) this.finish(job, { state: 'cancelled' });
+    for (const { job } of [...this.queue.splice(0), ...this.quickQueue.splice(0)]) {
+      this.finish(job, { state: 'cancelled' });
+    }
+    const quick = this.quickWorker;
+    this.quickWorker = null;
+    if (quick) {
+      if (this.quickRunning) this.quickRunning.cancelRequested = true;
+      await quick.terminate();
+    }
     await Promise.all(
       [...this.running.entries()].map(async ([id, running]) => {
         running.cancelRequested = true;
@@ -135,6 +158,55 @@ export class JobRunner {
     }
   }
 
+  private pumpQuick(): void {
+    if (this.closed || this.quickRunning) return;
+    const next = this.quickQueue.shift();
+    if (!next) return;
+    const worker = this.quickWorker ?? this.startQuickWorker();
+    const cancelBuffer = new SharedArrayBuffer(4);
+    this.quickRunning = { job: next.job, worker, cancelFlag: new Int32Array(cancelBuffer), cancelRequested: false };
+    Object.assign(next.job, { state: 'running', startedAt: Date.now() });
+    this.emit(next.job);
+    const input: WorkerInput = {
+      jobId: next.job.id,
+      kind: next.job.kind,
+      params: next.params,
+      dbPath: this.options.dbPath,
+      nativeBinding: this.options.nativeBinding,
+      cancelFlag: cancelBuffer,
+    };
+    worker.postMessage(input);
+  }
+
+  /** Started once and kept: starting a worker costs more than most quick jobs do. */
+  private startQuickWorker(): Worker {
+    const input: ServeInput = { serve: true, dbPath: this.options.dbPath, nativeBinding: this.options.nativeBinding };
+    const worker = new Worker(this.options.workerUrl ?? defaultWorkerUrl(), {
+      workerData: input,
+      resourceLimits: { maxOldGenerationSizeMb: this.memoryMb() },
+    });
+    // The warm worker must not keep a closing app alive.
+    worker.unref();
+    this.quickWorker = worker;
+    worker.on('message', (message: WorkerMessage) => {
+      if (this.quickRunning) this.onMessage(this.quickRunning.job, message);
+    });
+    const lost = (message: string) => {
+      if (this.quickWorker === worker) this.quickWorker = null;
+      const running = this.quickRunning;
+      if (!running || running.worker !== worker) return;
+      if (running.cancelRequested) this.finish(running.job, { state: 'cancelled' });
+      else this.finish(running.job, { state: 'failed', error: { code: 'INTERNAL', message } });
+    };
+    worker.on('error', (error) => lost(`The job failed: ${error.message}`));
+    worker.on('exit', (code) => lost(`The job stopped unexpectedly (worker exit code ${code}).`));
+    return worker;
+  }
+
+  private memoryMb(): number {
+    return this.options.maxOldGenerationSizeMb ?? Math.min(4096, Math.floor(totalmem() / 4 / 2 ** 20));
+  }
+
   private launch(job: JobInfo, params: unknown): void {
     const cancelBuffer = new SharedArrayBuffer(4);
     const input: WorkerInput = {
@@ -145,7 +217,7 @@ export class JobRunner {
       nativeBinding: this.options.nativeBinding,
       cancelFlag: cancelBuffer,
     };
-    const memoryMb = this.options.maxOldGenerationSizeMb ?? Math.min(4096, Math.floor(totalmem() / 4 / 2 ** 20));
+    const memoryMb = this.memoryMb();
     const worker = new Worker(this.options.workerUrl ?? defaultWorkerUrl(), {
       workerData: input,
       resourceLimits: { maxOldGenerationSizeMb: memoryMb },
@@ -197,6 +269,10 @@ export class JobRunner {
   private finish(job: JobInfo, outcome: Outcome): void {
     if (FINAL_STATES.includes(job.state)) return;
     Object.assign(job, outcome, { finishedAt: Date.now(), detail: null });
+    if (isQuickJob(job.kind)) {
+      this.finishQuick(job);
+      return;
+    }
     const running = this.running.get(job.id);
     if (running) {
       clearTimeout(running.killTimer);
@@ -209,6 +285,24 @@ export class JobRunner {
     for (const resolve of this.waiters.get(job.id) ?? []) resolve({ ...job });
     this.waiters.delete(job.id);
     this.pump();
+  }
+
+  private finishQuick(job: JobInfo): void {
+    if (this.quickRunning?.job === job) {
+      const running = this.quickRunning;
+      clearTimeout(running.killTimer);
+      this.quickRunning = null;
+    }
+    this.live.delete(job.id);
+    this.quickDone.set(job.id, job);
+    for (const old of this.quickDone.keys()) {
+      if (this.quickDone.size <= QUICK_JOBS_REMEMBERED) break;
+      this.quickDone.delete(old);
+    }
+    this.emit(job);
+    for (const resolve of this.waiters.get(job.id) ?? []) resolve({ ...job });
+    this.waiters.delete(job.id);
+    this.pumpQuick();
   }
 
   private emit(job: JobInfo): void {

@@ -1,15 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CoreError } from '../shared/errors';
-import { connectWorker } from '../store/connection';
+import { connectWorker, type Db } from '../store/connection';
 import { JobCancelled, throttleProgress, type JobContext } from './context';
 import { JOB_HANDLERS } from './handlers';
-import { PROGRESS_RATE_LIMIT, type WorkerInput, type WorkerMessage } from './protocol';
+import { PROGRESS_RATE_LIMIT, type ServeInput, type WorkerInput, type WorkerMessage } from './protocol';
 
-/** Worker thread entry: runs one job on its own connection and reports back. */
-async function run(input: WorkerInput): Promise<WorkerMessage> {
+const post = (message: WorkerMessage) => parentPort?.postMessage(message);
+
+/** Runs one job on the given connection and says how it ended. */
+async function run(input: WorkerInput, db: Db): Promise<WorkerMessage> {
   const cancelled = new Int32Array(input.cancelFlag);
-  const post = (message: WorkerMessage) => parentPort?.postMessage(message);
-  const db = connectWorker(input.dbPath, { nativeBinding: input.nativeBinding });
   try {
     const context: JobContext = {
       db,
@@ -29,11 +29,20 @@ async function run(input: WorkerInput): Promise<WorkerMessage> {
     // A CoreError's code lets the renderer word the failure as it would the same error from an operation.
     const code = error instanceof CoreError ? error.code : 'INTERNAL';
     return { type: 'failed', code, message: error instanceof Error ? error.message : String(error) };
-  } finally {
-    db.close();
   }
 }
 
+/** Worker thread entry: one job on its own connection, or, kept warm, quick jobs one after another. */
 if (parentPort) {
-  parentPort.postMessage(await run(workerData as WorkerInput));
+  const input = workerData as WorkerInput | ServeInput;
+  const db = connectWorker(input.dbPath, { nativeBinding: input.nativeBinding });
+  if ('serve' in input) {
+    parentPort.on('message', (job: WorkerInput) => void run(job, db).then(post));
+  } else {
+    try {
+      post(await run(input, db));
+    } finally {
+      db.close();
+    }
+  }
 }

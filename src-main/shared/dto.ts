@@ -64,6 +64,17 @@ export const JOB_KINDS = [
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
+/**
+ * Jobs that answer a form while the user edits it (the import preview, a campaign's counts). They run one at a time
+ * in a worker kept warm for them, beside the long jobs rather than queued behind them, and are not kept in the
+ * project's job history.
+ */
+export const QUICK_JOB_KINDS = ['import-preview', 'campaign-preview'] as const satisfies readonly JobKind[];
+
+export function isQuickJob(kind: JobKind): boolean {
+  return (QUICK_JOB_KINDS as readonly JobKind[]).includes(kind);
+}
+
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 

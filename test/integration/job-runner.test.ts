@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JobRunner } from '../../src-main/jobs/runner';
@@ -178,6 +179,39 @@ describe('job runner', () => {
     await expect
       .poll(() => db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(job.id), { timeout: 3000 })
       .toBe('succeeded');
+    await runner.close();
+    db.close();
+  });
+
+  it('runs quick jobs in a warm worker of their own, beside a long job, without keeping them', async () => {
+    const dir = tempDir();
+    const { path, db } = seedProject(dir, 100_000);
+    const csv = join(dir, 'orders.csv');
+    writeFileSync(csv, 'Order ID,Order Date,Email,Total\nA1,2024-01-02,a@example.com,10\n');
+    const { runner } = runnerFor(path, db, { concurrency: 1 });
+    const preview = () =>
+      runner.start('import-preview', { fileId: 'f1', path: csv, fileName: 'orders.csv', settings: {} });
+    const long = runner.start('analyse-project');
+    const first = await runner.settled(preview().id);
+    expect(first.state).toBe('succeeded');
+    expect(first.result).toMatchObject({
+      file: { id: 'f1', name: 'orders.csv' },
+      headers: ['Order ID', 'Order Date', 'Email', 'Total'],
+    });
+    // The long job holds the only ordinary lane; the preview did not wait for it to end.
+    const longDone = await runner.settled(long.id);
+    expect(longDone.state).toBe('succeeded');
+    expect(first.startedAt ?? Infinity).toBeLessThan(longDone.finishedAt ?? 0);
+    const second = await runner.settled(preview().id);
+    expect(second.state).toBe('succeeded');
+    // The second preview found its worker started: no thread start, no module loading.
+    const took = (job: JobInfo) => (job.finishedAt ?? 0) - (job.startedAt ?? 0);
+    expect(took(second)).toBeLessThan(took(first));
+    expect(took(second)).toBeLessThan(400);
+    // Not in the project's history, yet still answerable, and cancelling a finished one is no error.
+    expect(createJobsRepo(db).get(first.id)).toBeUndefined();
+    expect(runner.list().map((job) => job.id)).toEqual([long.id]);
+    expect(runner.cancel(first.id)?.state).toBe('succeeded');
     await runner.close();
     db.close();
   });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
+import { isQuickJob, JOB_KINDS } from '../../src-main/shared/dto';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -36,6 +37,12 @@ function sourceFiles(dir: string): string[] {
 describe('interface messages', () => {
   it('has exactly the same keys in every locale', () => {
     expect([...locales['zh-CN'].keys()].sort()).toEqual([...locales.en.keys()].sort());
+  });
+
+  it('names every kind of job the job history shows', () => {
+    const shown = JOB_KINDS.filter((kind) => !isQuickJob(kind));
+    const missing = shown.filter((kind) => !locales.en.has(`jobs.kinds.${kind}`));
+    expect(missing).toEqual([]);
   });
 
   it.each(Object.entries(locales))('%s has no empty message', (_locale, messages) => {

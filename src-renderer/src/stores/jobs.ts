@@ -1,5 +1,5 @@
 import type { Input } from '@shared/contract';
-import type { JobInfo, JobKind, JobState } from '@shared/dto';
+import { isQuickJob, type JobInfo, type JobKind, type JobState } from '@shared/dto';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { call, toApiError, type ApiError } from '@/api';
@@ -15,7 +15,9 @@ export const useJobsStore = defineStore('jobs', () => {
   const jobs = ref<JobInfo[]>([]);
   const loadError = ref<ApiError | null>(null);
 
-  const active = computed(() => jobs.value.filter(isActive));
+  /** The project's job history: quick jobs (a form's live counts) are not part of it. */
+  const history = computed(() => jobs.value.filter((job) => !isQuickJob(job.kind)));
+  const active = computed(() => history.value.filter(isActive));
   const latest = <K extends JobKind>(kind: K): Extract<JobInfo, { kind: K }> | null =>
     jobs.value.find((job): job is Extract<JobInfo, { kind: K }> => job.kind === kind) ?? null;
 
@@ -23,7 +25,11 @@ export const useJobsStore = defineStore('jobs', () => {
     const index = jobs.value.findIndex((known) => known.id === job.id);
     const known = jobs.value[index];
     if (!known) {
-      jobs.value = [job, ...jobs.value].sort((a, b) => b.createdAt - a.createdAt);
+      // A form starts a quick job at every edit; only the newest of each kind matters once they have ended.
+      const kept = isQuickJob(job.kind)
+        ? jobs.value.filter((other) => other.kind !== job.kind || isActive(other))
+        : jobs.value;
+      jobs.value = [job, ...kept].sort((a, b) => b.createdAt - a.createdAt);
       return;
     }
     // An operation's answer and the events about the same job race each other: never move a job backwards.
@@ -60,5 +66,5 @@ export const useJobsStore = defineStore('jobs', () => {
     upsert(await call('jobs.cancel', { id }));
   }
 
-  return { jobs, loadError, active, latest, upsert, load, clear, start, cancel };
+  return { jobs, loadError, history, active, latest, upsert, load, clear, start, cancel };
 });
