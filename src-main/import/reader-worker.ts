@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { CoreError } from '../shared/errors';
 import type { ImportKind } from '../shared/import-fields';
 import type { Mapping } from './mapping';
-import { createRowReader, type Formats, type TypedRow } from './rows';
+import { createRowReader, typedKeysOf, type Formats, type TypedRow } from './rows';
 import { readRecords, type SourceLayout } from './source';
 import { packBatch, type TypedBatch } from './typed-batch';
 
@@ -61,6 +61,7 @@ async function read(input: ReaderInput, port: NonNullable<typeof parentPort>): P
     padShortRows: input.layout.format === 'xlsx',
     cancelledPrefix: input.cancelledPrefix,
   });
+  const keys = typedKeysOf(input.mapping);
   const hash = createHash('sha256');
   for await (const records of readRecords(input.path, input.layout, (bytes) => hash.update(bytes))) {
     const rows: TypedRow[] = [];
@@ -80,7 +81,7 @@ async function read(input: ReaderInput, port: NonNullable<typeof parentPort>): P
       rows.push(typed);
       rowNos.push(rowNo);
     }
-    const { batch, transfer } = packBatch(rows, rowNos, { cells, rejects, progress: records.progress });
+    const { batch, transfer } = packBatch(rows, rowNos, keys, { cells, rejects, progress: records.progress });
     port.postMessage({ type: 'batch', batch } satisfies ReaderMessage, transfer);
     inFlight++;
     while (inFlight >= BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));

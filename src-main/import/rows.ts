@@ -164,6 +164,44 @@ export function normalisePhone(text: string): string | undefined {
 
 type Setter = (row: TypedRow, value: string) => string | null;
 
+/** The typed fields each mapped field may fill, so that a batch of rows is laid out before it is read. */
+export const TYPED_KEYS: Record<FieldKey, readonly (keyof TypedRow)[]> = {
+  order_id: ['orderId', 'status'],
+  ordered_at: ['orderedAt', 'utcOffsetMin'],
+  order_status: ['status'],
+  cancelled_at: ['status'],
+  currency: ['currency'],
+  order_total: ['orderTotal'],
+  refunded: ['refunded'],
+  sku: ['sku'],
+  product_name: ['productName'],
+  description: ['description'],
+  category: ['category'],
+  quantity: ['quantity'],
+  unit_price: ['unitPrice'],
+  line_total: ['lineTotal'],
+  price: ['price'],
+  customer_id: ['customerId'],
+  email: ['email'],
+  phone: ['phone'],
+  first_name: ['firstName'],
+  last_name: ['lastName'],
+  full_name: ['firstName', 'lastName'],
+  country: ['country'],
+  region: ['region'],
+  city: ['city'],
+  zip: ['zip'],
+  email_consent: ['emailConsent'],
+  sms_consent: ['smsConsent'],
+  unsubscribed: ['emailConsent'],
+  signed_up_at: ['signedUpAt'],
+  label: ['label'],
+};
+
+export function typedKeysOf(mapping: Mapping): Set<keyof TypedRow> {
+  return new Set((Object.keys(mapping) as FieldKey[]).flatMap((field) => TYPED_KEYS[field]));
+}
+
 const MISSING_VALUES = new Set(['NA', 'N/A', 'NULL', 'null', '-', '—', 'nan', 'NaN']);
 
 /**

@@ -69,16 +69,15 @@ function numberOf(row: TypedRow, field: NumberField): number {
   return field === 'status' ? STATUSES.indexOf(value as OrderStatus) : (value as number);
 }
 
-/** Packs typed rows, with the fields any of them holds. */
+/** Packs typed rows; `keys` are the fields the rows may hold (rows.ts typedKeysOf). */
 export function packBatch(
   rows: readonly TypedRow[],
   rowNos: readonly number[],
+  keys: ReadonlySet<keyof TypedRow>,
   extras: Pick<TypedBatch, 'cells' | 'rejects' | 'progress'>,
 ): { batch: TypedBatch; transfer: ArrayBuffer[] } {
-  const used = new Set<string>();
-  for (const row of rows) for (const key in row) used.add(key);
-  const textFields = TEXT_FIELDS.filter((field) => used.has(field));
-  const numberFields = NUMBER_FIELDS.filter((field) => used.has(field));
+  const textFields = TEXT_FIELDS.filter((field) => keys.has(field));
+  const numberFields = NUMBER_FIELDS.filter((field) => keys.has(field));
   const texts: string[] = [];
   const numbers = new Float64Array(rows.length * numberFields.length);
   let at = 0;

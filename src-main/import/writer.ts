@@ -79,6 +79,7 @@ export class ImportWriter {
   private readonly statements;
   private readonly lineBuffer: (number | null)[] = new Array<number | null>(LINES_PER_STATEMENT * LINE_COLUMNS);
   private buffered = 0;
+  private lastOrder: { key: string; state: OrderState } | null = null;
   /** What customer_metrics needs of this import's lines, kept as they pass (see ImportedLines). */
   readonly imported: ImportedLines;
 
@@ -292,8 +293,13 @@ export class ImportWriter {
 
   private orderFor(row: TypedRow, rowNo: number): OrderState | string {
     const key = this.orderKey(row, rowNo);
+    // An order's lines usually follow one another: comparing with the last key saves hashing it again.
+    if (key === this.lastOrder?.key) return this.lastOrder.state;
     const known = this.orderByKey.get(key);
-    if (known) return known;
+    if (known) {
+      this.lastOrder = { key, state: known };
+      return known;
+    }
     if (row.orderedAt === undefined) return 'has no order date';
     const customerId = this.customerFor(row);
     const existing = this.statements.findOrder.get(key) as number | undefined;
@@ -329,6 +335,7 @@ export class ImportWriter {
       customerId,
     };
     this.orderByKey.set(detach(key), state);
+    this.lastOrder = { key, state };
     return state;
   }
 
