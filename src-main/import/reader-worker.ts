@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { CoreError } from '../shared/errors';
 import type { ImportKind } from '../shared/import-fields';
 import type { Mapping } from './mapping';
-import { createRowReader, typedKeysOf, type Formats, type TypedRow } from './rows';
+import { createRowReader, isRejection, typedKeysOf, type Formats, type TypedRow } from './rows';
 import { readRecords, type SourceLayout } from './source';
 import { packBatch, type TypedBatch } from './typed-batch';
 
@@ -73,7 +73,7 @@ async function read(input: ReaderInput, port: NonNullable<typeof parentPort>): P
       if (rowNo <= input.layout.headerRow + 1) continue;
       const record = records.records[i] ?? [];
       const typed = readRow(record);
-      if (typeof typed === 'string') {
+      if (isRejection(typed)) {
         rejects.push({ rowNo, reason: typed, cells: record });
         continue;
       }

@@ -1,7 +1,7 @@
 import { detectDateFormat, parseDate, type DateOrder } from '../io/dates';
 import { cleanCell, detectNumberFormat, parseNumber, type NumberFormat } from '../io/values';
 import { FIELDS, type FieldKey } from '../shared/import-fields';
-import type { DetectedSettings } from '../shared/import';
+import type { DetectedSettings, RejectReason } from '../shared/import';
 import type { Mapping } from './mapping';
 
 export type OrderStatus = 'completed' | 'pending' | 'cancelled' | 'refunded';
@@ -162,7 +162,7 @@ export function normalisePhone(text: string): string | undefined {
   return digits.replace('+', '').length >= 6 ? digits : undefined;
 }
 
-type Setter = (row: TypedRow, value: string) => string | null;
+type Setter = (row: TypedRow, value: string) => RejectReason | null;
 
 /** The typed fields each mapped field may fill, so that a batch of rows is laid out before it is read. */
 export const TYPED_KEYS: Record<FieldKey, readonly (keyof TypedRow)[]> = {
@@ -204,21 +204,50 @@ export function typedKeysOf(mapping: Mapping): Set<keyof TypedRow> {
 
 const MISSING_VALUES = new Set(['NA', 'N/A', 'NULL', 'null', '-', '—', 'nan', 'NaN']);
 
-/**
- * Compiles the mapping into one function per row: it returns the typed row, or the reason it was rejected, in
- * words a user can act on ("InvoiceDate "2011-13-45" is not a date").
- */
+/** `Quantity "x"`, or `Quantity` alone when the rejection stands for every value of the kind. */
+function quoted({ column = '', value }: RejectReason['params']): string {
+  return value === undefined ? column : `${column} "${value}"`;
+}
+
+/** Tells a rejection from a typed row (which never has a `code`). */
+export function isRejection(value: TypedRow | RejectReason): value is RejectReason {
+  return (value as RejectReason).code !== undefined;
+}
+
+/** A rejection in English, for the stored import and the rejected rows' CSV ("InvoiceDate "2011-13-45" is not a date"). */
+export function describeRejection({ code, params }: RejectReason): string {
+  switch (code) {
+    case 'not_a_number':
+      return `${quoted(params)} is not a number`;
+    case 'not_a_date':
+      return `${quoted(params)} is not a date`;
+    case 'too_many_fields':
+      return `has ${params.fields ?? 0} fields but the header has ${params.expected ?? 0}: a delimiter inside an unquoted value?`;
+    case 'too_few_fields':
+      return `has ${params.fields ?? 0} fields but the header has ${params.expected ?? 0}`;
+    case 'no_order_date':
+      return 'has no order date';
+    case 'no_product':
+      return 'has no SKU or product name';
+    case 'no_order_total':
+      return 'has no order total';
+    case 'no_customer':
+      return 'has no customer id, email or phone';
+  }
+}
+
+/** Compiles the mapping into one function per row: it returns the typed row, or why it cannot be used. */
 export function createRowReader(
   headers: readonly string[],
   mapping: Mapping,
   formats: Formats,
   options: { padShortRows: boolean; cancelledPrefix?: string | undefined },
-): (cells: readonly string[]) => TypedRow | string {
+): (cells: readonly string[]) => TypedRow | RejectReason {
   const number =
     (header: string, assign: (row: TypedRow, value: number) => void): Setter =>
     (row, value) => {
       const parsed = parseNumber(value, formats.number);
-      if (parsed === null) return `${header} "${value}" is not a number`;
+      if (parsed === null) return { code: 'not_a_number', params: { column: header, value } };
       assign(row, parsed);
       return null;
     };
@@ -226,7 +255,7 @@ export function createRowReader(
     (header: string, assign: (row: TypedRow, epochMs: number, offset: number | null) => void): Setter =>
     (row, value) => {
       const parsed = parseDate(value, formats.dateOrder);
-      if (parsed === null) return `${header} "${value}" is not a date`;
+      if (parsed === null) return { code: 'not_a_date', params: { column: header, value } };
       assign(row, parsed.epochMs, parsed.utcOffsetMin);
       return null;
     };
@@ -340,10 +369,10 @@ export function createRowReader(
 
   return (cells) => {
     if (cells.length > width && cells.slice(width).some((cell) => cell.trim() !== '')) {
-      return `has ${cells.length} fields but the header has ${width}: a delimiter inside an unquoted value?`;
+      return { code: 'too_many_fields', params: { fields: cells.length, expected: width } };
     }
     if (cells.length < width && !options.padShortRows) {
-      return `has ${cells.length} fields but the header has ${width}`;
+      return { code: 'too_few_fields', params: { fields: cells.length, expected: width } };
     }
     const row: TypedRow = {};
     for (const column of plan) {

@@ -2,10 +2,11 @@ import { rebuildCustomerMetrics } from '../analytics/customer-metrics';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CoreError } from '../shared/errors';
-import type { ImportReport, ImportSettings, RejectedRow } from '../shared/import';
+import type { ImportReport, ImportSettings, RejectedRow, RejectReason } from '../shared/import';
 import type { Db } from '../store/connection';
 import { missingFields, planImport, saveSettings, type ImportPlan } from './plan';
 import { TypedRowReader } from './read-typed';
+import { describeRejection } from './rows';
 import { forEachRow } from './typed-batch';
 import { ImportWriter } from './writer';
 
@@ -116,16 +117,21 @@ async function importWith(
     const insertReject = db.prepare(
       'INSERT INTO import_rejects (import_id, row_no, reason, values_json) VALUES (?, ?, ?, ?)',
     );
-    const reasons = new Map<string, number>();
+    const reasons = new Map<string, RejectReason & { reason: string; count: number }>();
     const rejectedSample: RejectedRow[] = [];
     let rows = 0;
     let rejected = 0;
-    const reject = (row: number, reason: string, values: readonly string[]) => {
+    const reject = (row: number, why: RejectReason, values: readonly string[]) => {
       rejected++;
-      // Counted by the kind of problem, not the value: "Quantity "x" is not a number" and "…"y"…" are one reason.
-      const kindOfReason = reason.replace(/"[^"]*"/g, '…');
-      reasons.set(kindOfReason, (reasons.get(kindOfReason) ?? 0) + 1);
-      if (rejectedSample.length < REJECTED_SAMPLE) rejectedSample.push({ row, reason, values: [...values] });
+      const reason = `Row ${row} ${describeRejection(why)}`;
+      // Counted by the kind of problem, not the value: Quantity "x" and Quantity "y" are one reason.
+      const kind = { code: why.code, params: { ...why.params } };
+      delete kind.params.value;
+      const key = `${kind.code} ${kind.params.column ?? ''} ${kind.params.fields ?? ''}`;
+      const counted = reasons.get(key) ?? { ...kind, reason: describeRejection(kind), count: 0 };
+      counted.count++;
+      reasons.set(key, counted);
+      if (rejectedSample.length < REJECTED_SAMPLE) rejectedSample.push({ row, reason, ...why, values: [...values] });
       insertReject.run(importId, row, reason, JSON.stringify(values));
     };
 
@@ -148,14 +154,12 @@ async function importWith(
       forEachRow(batch, (row, rowNo, index) => {
         for (; unread < batch.rejects.length && (batch.rejects[unread]?.rowNo ?? 0) < rowNo; unread++) {
           const { rowNo: at, reason, cells: values } = batch.rejects[unread] as (typeof batch.rejects)[number];
-          reject(at, `Row ${at} ${reason}`, values);
+          reject(at, reason, values);
         }
         const problem = writer.add(row, rowNo, cells.get(index) ?? NO_CELLS);
-        if (problem !== null) reject(rowNo, `Row ${rowNo} ${problem}`, cells.get(index) ?? NO_CELLS);
+        if (problem !== null) reject(rowNo, { code: problem, params: {} }, cells.get(index) ?? NO_CELLS);
       });
-      for (const { rowNo: at, reason, cells: values } of batch.rejects.slice(unread)) {
-        reject(at, `Row ${at} ${reason}`, values);
-      }
+      for (const { rowNo: at, reason, cells: values } of batch.rejects.slice(unread)) reject(at, reason, values);
       rows += batch.rowNos.length + batch.rejects.length;
       ctx.progress(batch.progress * 0.95, fileName);
     }
@@ -197,10 +201,19 @@ async function importWith(
         message: `${rejected} rows (${(rejectedShare * 100).toFixed(1)}%) cannot be imported; each is listed with its reason.`,
       });
     }
-    const stoppedBecause =
-      rejectedShare > plan.maxRejectedShare
-        ? `${(rejectedShare * 100).toFixed(1)}% of rows would be rejected, more than the ${(plan.maxRejectedShare * 100).toFixed(0)}% allowed, so nothing was imported. The commonest reason: ${[...reasons.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? ''}. Check the mapping and formats, or raise the limit.`
+    const rejectedReasons = [...reasons.values()].sort((a, b) => b.count - a.count);
+    const commonest = rejectedReasons[0];
+    const stopped =
+      rejectedShare > plan.maxRejectedShare && commonest
+        ? {
+            share: rejectedShare,
+            limit: plan.maxRejectedShare,
+            commonest: { code: commonest.code, params: commonest.params },
+          }
         : null;
+    const stoppedBecause = stopped
+      ? `${(rejectedShare * 100).toFixed(1)}% of rows would be rejected, more than the ${(plan.maxRejectedShare * 100).toFixed(0)}% allowed, so nothing was imported. The commonest reason: ${commonest?.reason ?? ''}. Check the mapping and formats, or raise the limit.`
+      : null;
     const commit = !request.dryRun && stoppedBecause === null;
     if (commit) {
       db.prepare(
@@ -220,6 +233,7 @@ async function importWith(
       dryRun: request.dryRun,
       committed: commit,
       stoppedBecause,
+      stopped,
       file: fileName,
       kind: plan.kind,
       preset: plan.preset?.id ?? null,
@@ -235,9 +249,7 @@ async function importWith(
       anonymousOrders,
       cancelledOrders,
       warnings,
-      rejectedReasons: [...reasons.entries()]
-        .map(([reason, count]) => ({ reason, count }))
-        .sort((a, b) => b.count - a.count),
+      rejectedReasons,
       rejectedSample,
       seconds: Math.round(performance.now() - started) / 1000,
     };

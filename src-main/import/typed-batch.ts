@@ -1,3 +1,4 @@
+import type { RejectReason } from '../shared/import';
 import type { OrderStatus, TypedRow } from './rows';
 
 /**
@@ -17,7 +18,7 @@ export interface TypedBatch {
   /** The file's cells of the rows the writer may still reject or keeps whole, by index in the batch. */
   cells: [number, string[]][];
   /** Rows that could not be typed, with the reason. */
-  rejects: { rowNo: number; reason: string; cells: string[] }[];
+  rejects: { rowNo: number; reason: RejectReason; cells: string[] }[];
   /** Share of the file read so far, 0..1. */
   progress: number;
 }

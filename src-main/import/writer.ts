@@ -1,6 +1,6 @@
 import type { Db } from '../store/connection';
 import type { ImportKind } from '../shared/import-fields';
-import type { CreatedUpdated } from '../shared/import';
+import type { CreatedUpdated, RejectCode } from '../shared/import';
 import { ImportedLines } from '../analytics/imported-lines';
 import type { OrderStatus, TypedRow } from './rows';
 
@@ -150,19 +150,19 @@ export class ImportWriter {
   }
 
   /** Adds one typed row; returns why it cannot be used, or null. */
-  add(row: TypedRow, rowNo: number, cells: readonly string[]): string | null {
+  add(row: TypedRow, rowNo: number, cells: readonly string[]): RejectCode | null {
     switch (this.kind) {
       case 'order_lines':
         return this.addLine(row, rowNo);
       case 'orders':
         return this.addOrder(row, rowNo);
       case 'customers':
-        return this.customerFor(row) === null ? 'has no customer id, email or phone' : null;
+        return this.customerFor(row) === null ? 'no_customer' : null;
       case 'products':
-        return this.productFor(row) === null ? 'has no SKU or product name' : null;
+        return this.productFor(row) === null ? 'no_product' : null;
       case 'customer_table': {
         const customer = this.customerFor(row);
-        if (customer === null) return 'has no customer id, email or phone';
+        if (customer === null) return 'no_customer';
         const values = Object.fromEntries(this.headers.map((header, i) => [header, cells[i] ?? '']));
         this.statements.insertTableRow.run(this.importId, customer, row.label ?? null, JSON.stringify(values));
         return null;
@@ -291,7 +291,7 @@ export class ImportWriter {
     return who !== undefined ? `${who}@${day}` : `row:${rowNo}`;
   }
 
-  private orderFor(row: TypedRow, rowNo: number): OrderState | string {
+  private orderFor(row: TypedRow, rowNo: number): OrderState | RejectCode {
     const key = this.orderKey(row, rowNo);
     // An order's lines usually follow one another: comparing with the last key saves hashing it again.
     if (key === this.lastOrder?.key) return this.lastOrder.state;
@@ -300,7 +300,7 @@ export class ImportWriter {
       this.lastOrder = { key, state: known };
       return known;
     }
-    if (row.orderedAt === undefined) return 'has no order date';
+    if (row.orderedAt === undefined) return 'no_order_date';
     const customerId = this.customerFor(row);
     const existing = this.statements.findOrder.get(key) as number | undefined;
     let id: number;
@@ -351,11 +351,11 @@ export class ImportWriter {
     this.buffered = 0;
   }
 
-  private addLine(row: TypedRow, rowNo: number): string | null {
+  private addLine(row: TypedRow, rowNo: number): RejectCode | null {
     const order = this.orderFor(row, rowNo);
     if (typeof order === 'string') return order;
     const product = this.productFor(row);
-    if (product === null) return 'has no SKU or product name';
+    if (product === null) return 'no_product';
     // A file of one row per purchased item (a basket export) has no quantity: each row is one item.
     const quantity = row.quantity ?? 1;
     const unitPrice = row.unitPrice ?? (row.lineTotal !== undefined && quantity !== 0 ? row.lineTotal / quantity : 0);
@@ -377,8 +377,8 @@ export class ImportWriter {
     return null;
   }
 
-  private addOrder(row: TypedRow, rowNo: number): string | null {
-    if (row.orderTotal === undefined) return 'has no order total';
+  private addOrder(row: TypedRow, rowNo: number): RejectCode | null {
+    if (row.orderTotal === undefined) return 'no_order_total';
     const order = this.orderFor(row, rowNo);
     if (typeof order === 'string') return order;
     order.total = row.orderTotal;

@@ -84,9 +84,29 @@ export interface ImportPreview {
   warnings: ImportWarning[];
 }
 
-export interface RejectedRow {
+/** Why a row cannot be imported; the renderer words each in the user's language. */
+export const REJECT_CODES = [
+  'not_a_number',
+  'not_a_date',
+  'too_many_fields',
+  'too_few_fields',
+  'no_order_date',
+  'no_product',
+  'no_order_total',
+  'no_customer',
+] as const;
+export type RejectCode = (typeof REJECT_CODES)[number];
+
+export interface RejectReason {
+  code: RejectCode;
+  /** The column and its value (not_a_number, not_a_date); the row's and the header's field counts (too_…_fields). */
+  params: { column?: string; value?: string; fields?: number; expected?: number };
+}
+
+export interface RejectedRow extends RejectReason {
   /** 1-based line (CSV) or row (XLSX) number in the file, header included, as a spreadsheet shows it. */
   row: number;
+  /** The reason in English, as stored with the import and written to the rejected rows' CSV. */
   reason: string;
   values: string[];
 }
@@ -101,8 +121,10 @@ export interface ImportReport {
   importId: number | null;
   dryRun: boolean;
   committed: boolean;
-  /** Why nothing was written, when it was not (too many rejected rows). */
+  /** Why nothing was written, when it was not (too many rejected rows), in English. */
   stoppedBecause: string | null;
+  /** The same, for the renderer to word: the share rejected, the limit, and the commonest reason. */
+  stopped: { share: number; limit: number; commonest: RejectReason } | null;
   file: string;
   kind: ImportKind;
   preset: string | null;
@@ -118,7 +140,8 @@ export interface ImportReport {
   anonymousOrders: number;
   cancelledOrders: number;
   warnings: ImportWarning[];
-  rejectedReasons: { reason: string; count: number }[];
+  /** Rejected rows counted by the kind of problem (the code and column, not the value), commonest first. */
+  rejectedReasons: (RejectReason & { reason: string; count: number })[];
   /** The first rejected rows; all of them are kept with a committed import for download. */
   rejectedSample: RejectedRow[];
   seconds: number;

@@ -165,6 +165,11 @@ describe('import', () => {
     const stopped = await importFile(db, path);
     expect(stopped.committed).toBe(false);
     expect(stopped.stoppedBecause).toMatch(/60\.0% of rows would be rejected, more than the 5% allowed/);
+    expect(stopped.stopped).toEqual({
+      share: 0.6,
+      limit: 0.05,
+      commonest: { code: 'not_a_date', params: { column: 'Order Date' } },
+    });
     expect(count(db, 'orders')).toBe(0);
 
     const report = await importFile(db, path, { maxRejectedShare: 0.8 });
@@ -174,6 +179,18 @@ describe('import', () => {
       [4, 'Row 4 Quantity "many" is not a number'],
       [5, 'Row 5 has 7 fields but the header has 6: a delimiter inside an unquoted value?'],
     ]);
+    // Codes and values, for the interface to word in the user's language.
+    expect(report.rejectedSample.map((r) => [r.code, r.params])).toEqual([
+      ['not_a_date', { column: 'Order Date', value: 'not a date' }],
+      ['not_a_number', { column: 'Quantity', value: 'many' }],
+      ['too_many_fields', { fields: 7, expected: 6 }],
+    ]);
+    expect(report.rejectedReasons.map(({ code, count }) => [code, count])).toEqual([
+      ['not_a_date', 1],
+      ['not_a_number', 1],
+      ['too_many_fields', 1],
+    ]);
+    expect(report.rejectedReasons[1]?.reason).toBe('Quantity is not a number');
     expect(report.anonymousOrders).toBe(1);
     expect(report.warnings.map((w) => w.code)).toContain('ANONYMOUS_ORDERS');
     expect(count(db, 'import_rejects')).toBe(3);
