@@ -6,16 +6,16 @@
  * Run: npx tsx bench/import.ts [runs, default 3] [--no-10x]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { runImport } from '../src-main/import/run-import';
 import { createProject } from '../src-main/store/connection';
+import { copiesOfOnlineRetail, ONLINE_RETAIL } from './online-retail-copies';
 import { median, round } from './stats';
 
-const SOURCE = fileURLToPath(new URL('../../shared/data/online_retail_uci/online_retail.csv', import.meta.url));
+const SOURCE = ONLINE_RETAIL;
 
 interface RunResult {
   seconds: number;
@@ -64,33 +64,6 @@ function sqliteCli(file: string, dir: string): number {
   return seconds;
 }
 
-/** The source ten times over, each copy's invoices and customers shifted so that they are new orders and people. */
-async function tenTimes(target: string): Promise<void> {
-  const out = createWriteStream(target);
-  for (let copy = 0; copy < 10; copy++) {
-    const lines = createInterface({ input: createReadStream(SOURCE), crlfDelay: Infinity });
-    let first = true;
-    for await (const line of lines) {
-      if (first) {
-        first = false;
-        if (copy === 0) out.write(`${line}\n`);
-        continue;
-      }
-      const comma = line.indexOf(',');
-      const invoice = line.slice(0, comma);
-      const cancelled = invoice.startsWith('C');
-      const shifted = `${cancelled ? 'C' : ''}${Number(cancelled ? invoice.slice(1) : invoice) + copy * 1_000_000}`;
-      // CustomerID is the second-to-last field, written like 17850.0 or empty.
-      const fields = line.slice(comma).split(',');
-      const customer = fields[fields.length - 2];
-      if (customer) fields[fields.length - 2] = String(Number(customer) + copy * 100_000);
-      if (!out.write(`${shifted}${fields.join(',')}\n`))
-        await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    }
-  }
-  await new Promise<void>((resolve) => out.end(() => resolve()));
-}
-
 async function main(): Promise<void> {
   const runs = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 3);
   const dir = mkdtempSync(join(tmpdir(), 'marketlens-import-bench-'));
@@ -120,7 +93,7 @@ async function main(): Promise<void> {
     };
     if (!process.argv.includes('--no-10x')) {
       const big = join(dir, 'online_retail_10x.csv');
-      await tenTimes(big);
+      await copiesOfOnlineRetail(big, 10);
       const tenX = importInChild(big, dir);
       const tenXCli = sqliteCli(big, dir);
       result.tenTimes = {

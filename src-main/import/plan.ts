@@ -79,9 +79,20 @@ export async function planImport(db: Db, path: string, requested: ImportSettings
   };
   const detected: DetectedSettings = {
     encoding: layout.encoding
-      ? { name: layout.encoding.encoding, confidence: layout.encoding.confidence, reason: layout.encoding.reason }
+      ? {
+          name: layout.encoding.encoding,
+          confidence: layout.encoding.confidence,
+          reason: layout.encoding.reason,
+          evidence: layout.encoding.evidence ?? null,
+        }
       : null,
-    delimiter: layout.delimiter ? { value: layout.delimiter.delimiter, reason: layout.delimiter.reason } : null,
+    delimiter: layout.delimiter
+      ? {
+          value: layout.delimiter.delimiter,
+          reason: layout.delimiter.reason,
+          evidence: layout.delimiter.evidence ?? null,
+        }
+      : null,
     headerRow: layout.headerRow,
     numbers: found.numbers,
     dates: found.dates,

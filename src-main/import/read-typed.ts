@@ -9,14 +9,25 @@ function readerUrl(): URL {
   return new URL(here.endsWith('.ts') ? './reader-bootstrap.mjs' : './import-reader.js', here);
 }
 
+/**
+ * A text file is read a chunk at a time and its reader holds a few megabytes; capping its heap makes V8 collect
+ * instead of growing (measured on a 4× Online Retail file: peak RSS 485 MB without the cap, 381 MB with it). A
+ * workbook's shared strings are held whole, so its reader is not capped.
+ */
+const TEXT_READER_HEAP_MB = 128;
+
 /** The reading thread of one import (reader-worker.ts), started early so that it boots while the import plans. */
 export class TypedRowReader {
-  private readonly worker = new Worker(readerUrl());
+  private readonly worker: Worker;
   private readonly queue: ReaderMessage[] = [];
   private waiting: (() => void) | null = null;
   private failure: Error | null = null;
 
-  constructor() {
+  constructor(workbook: boolean) {
+    this.worker = new Worker(
+      readerUrl(),
+      workbook ? {} : { resourceLimits: { maxOldGenerationSizeMb: TEXT_READER_HEAP_MB } },
+    );
     this.worker.on('message', (message: ReaderMessage) => this.push(message));
     this.worker.on('error', (error) => {
       this.failure = error;

@@ -49,6 +49,17 @@ function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
   return signature.every((byte, i) => bytes[i] === byte);
 }
 
+/** An XLSX workbook (a ZIP file), as opposed to a text table; from its first bytes. */
+export function isWorkbook(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(ZIP_SIGNATURE.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && startsWith(head, ZIP_SIGNATURE);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readSample(path: string): Uint8Array {
   const fd = openSync(path, 'r');
   try {
