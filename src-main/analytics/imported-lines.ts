@@ -4,7 +4,7 @@
  * them from here rather than reading back what was just written (half a second for Online Retail's 541,909 lines).
  */
 export class ImportedLines {
-  /** Per order: the value of its valid lines; 0 when it has lines but none valid. */
+  /** Per order with lines in this import: the value of its valid lines; 0 when none is valid. */
   readonly valueByOrder = new Map<number, number>();
   private products = new Float64Array(4096);
   private productCount = 0;
@@ -12,19 +12,19 @@ export class ImportedLines {
   /** Lines with a larger id than `writtenAfter` are this import's; older lines of its orders were deleted. */
   constructor(readonly writtenAfter: number) {}
 
-  add(orderId: number, productId: number, quantity: number, unitPrice: number): void {
-    const value = this.valueByOrder.get(orderId) ?? 0;
-    if (!(quantity > 0 && unitPrice > 0)) {
-      this.valueByOrder.set(orderId, value);
-      return;
-    }
-    this.valueByOrder.set(orderId, value + quantity * unitPrice);
+  /** A valid line's product (valid-orders.ts: positive quantity and price). */
+  addProduct(orderId: number, productId: number): void {
     if (this.productCount === this.products.length) {
       const grown = new Float64Array(this.products.length * 2);
       grown.set(this.products);
       this.products = grown;
     }
     this.products[this.productCount++] = orderId * PRODUCT_SPAN + productId;
+  }
+
+  /** Once per order, when the import finishes. */
+  setOrderValue(orderId: number, value: number): void {
+    this.valueByOrder.set(orderId, value);
   }
 
   /** Calls `visit` with the order and product of each valid line. */

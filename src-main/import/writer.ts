@@ -8,6 +8,8 @@ interface OrderState {
   id: number;
   total: number;
   lines: number;
+  /** The value of its lines with a positive quantity and price, for customer_metrics. */
+  validValue: number;
   status: OrderStatus;
   refunded: number;
   currency: string | null;
@@ -187,6 +189,7 @@ export class ImportWriter {
   finish(): void {
     this.flushLines();
     for (const order of this.orderByKey.values()) {
+      if (order.lines > 0) this.imported.setOrderValue(order.id, order.validValue);
       this.statements.finishOrder.run(
         Math.round(order.total * 100) / 100,
         order.status,
@@ -328,6 +331,7 @@ export class ImportWriter {
       id,
       total: 0,
       lines: 0,
+      validValue: 0,
       status: row.status ?? 'completed',
       refunded: row.refunded ?? 0,
       currency: row.currency !== undefined ? detach(row.currency) : this.defaultCurrency,
@@ -372,7 +376,10 @@ export class ImportWriter {
     buffer[at + 3] = quantity;
     buffer[at + 4] = unitPrice;
     if (this.buffered === LINES_PER_STATEMENT) this.flushLines();
-    this.imported.add(order.id, product, quantity, unitPrice);
+    if (quantity > 0 && unitPrice > 0) {
+      order.validValue += quantity * unitPrice;
+      this.imported.addProduct(order.id, product);
+    }
     this.lines++;
     return null;
   }
