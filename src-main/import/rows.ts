@@ -62,8 +62,15 @@ export function detectFormats(
   const numbers = detectNumberFormat(columnValues('number'));
   const dates = detectDateFormat(columnValues('date'), hint);
   return {
-    numbers: { decimal: numbers.decimal, thousands: numbers.thousands, ambiguous: numbers.ambiguous },
-    dates: dates ? { order: dates.order, ambiguous: dates.ambiguous, label: dates.label } : null,
+    numbers: {
+      decimal: numbers.decimal,
+      thousands: numbers.thousands,
+      ambiguous: numbers.ambiguous,
+      evidence: numbers.evidence,
+    },
+    dates: dates
+      ? { order: dates.order, ambiguous: dates.ambiguous, label: dates.label, example: dates.example }
+      : null,
   };
 }
 

@@ -15,7 +15,9 @@ export interface DateFormatGuess {
   order: DateOrder;
   /** No value settles the day/month order (all days ≤ 12), or the values contradict each other. */
   ambiguous: boolean;
-  /** For the import wizard, e.g. "day/month/year (31/12/2011)". */
+  /** The last day of 2011 as the column writes dates (`31.12.2011`), for naming the format in any language. */
+  example: string;
+  /** The format in English, e.g. "day/month/year (31/12/2011)". */
   label: string;
 }
 
@@ -455,7 +457,8 @@ const ORDER_NAMES: Record<DateOrder, string> = {
 };
 
 function guess(order: DateOrder, ambiguous: boolean, separator = order === 'ymd' ? '-' : '/'): DateFormatGuess {
-  return { order, ambiguous, label: `${ORDER_NAMES[order]} (${exampleDate(order, separator)})` };
+  const example = exampleDate(order, separator);
+  return { order, ambiguous, example, label: `${ORDER_NAMES[order]} (${example})` };
 }
 
 /** The last day of 2011 written in `order`, so that the day cannot be mistaken for the month. */

@@ -6,6 +6,7 @@
  * legacy encodings cannot be told apart by validity alone (almost any byte string decodes in GBK, Big5 and
  * Windows-1252), so they are scored by how plausible the decoded text is.
  */
+import type { EncodingEvidence } from '../shared/import';
 
 export type EncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'big5' | 'windows-1252';
 
@@ -17,8 +18,10 @@ export interface EncodingGuess {
   /** The sample starts with this encoding's byte order mark. */
   bom: boolean;
   confidence: Confidence;
-  /** One sentence saying what decided, for the import wizard. */
+  /** One sentence saying what decided, in English, for the command line and the stored import. */
   reason: string;
+  /** The same for the interface to word in the user's language; absent when the user chose the encoding. */
+  evidence?: EncodingEvidence;
 }
 
 /** Every encoding the importer reads, with the label the UI offers as an override. */
@@ -79,6 +82,7 @@ function detectByteOrderMark(sample: Uint8Array): EncodingGuess | null {
     bom: true,
     confidence: 'certain',
     reason: `The file starts with the ${labelOf(mark.encoding)} byte order mark.`,
+    evidence: { code: 'bom', params: { encoding: mark.encoding } },
   };
 }
 
@@ -103,12 +107,13 @@ function detectUtf16ByNulBytes(sample: Uint8Array): EncodingGuess | null {
       ? 'utf-16be'
       : null;
   if (!encoding) return null;
-  const share = Math.round((100 * Math.max(evenNuls, oddNuls)) / pairs);
+  const share = Math.max(evenNuls, oddNuls) / pairs;
   return {
     encoding,
     bom: false,
     confidence: 'likely',
-    reason: `No byte order mark, but ${share}% of characters have a NUL byte on the same side, as ${labelOf(encoding)} text does.`,
+    reason: `No byte order mark, but ${Math.round(100 * share)}% of characters have a NUL byte on the same side, as ${labelOf(encoding)} text does.`,
+    evidence: { code: 'utf16_nuls', params: { encoding, share } },
   };
 }
 
@@ -124,6 +129,7 @@ function detectUtf8(sample: Uint8Array): EncodingGuess | null {
       bom: false,
       confidence: 'likely',
       reason: 'The sample is plain ASCII, which reads the same in UTF-8 and in every legacy encoding offered.',
+      evidence: { code: 'ascii', params: {} },
     };
   }
   if (damagedSpots === 0) {
@@ -132,6 +138,7 @@ function detectUtf8(sample: Uint8Array): EncodingGuess | null {
       bom: false,
       confidence: 'certain',
       reason: `The sample is valid UTF-8 with ${multibyte} multibyte characters.`,
+      evidence: { code: 'utf8', params: { multibyte } },
     };
   }
   // A UTF-8 file with a damaged character or two is still UTF-8; legacy text is invalid UTF-8 almost everywhere.
@@ -141,6 +148,7 @@ function detectUtf8(sample: Uint8Array): EncodingGuess | null {
       bom: false,
       confidence: 'likely',
       reason: `The sample is UTF-8 with ${multibyte} multibyte characters and ${damagedSpots} damaged spots.`,
+      evidence: { code: 'utf8_damaged', params: { multibyte, damaged: damagedSpots } },
     };
   }
   return null;
@@ -232,6 +240,7 @@ function detectLegacyEncoding(sample: Uint8Array): EncodingGuess {
     bom: false,
     confidence: decisive ? 'likely' : 'guess',
     reason: `Not UTF-8. Share of plausible characters when read as each legacy encoding: ${scores}.`,
+    evidence: { code: 'legacy_scores', params: { scores: scored } },
   };
 }
 

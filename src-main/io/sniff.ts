@@ -3,6 +3,7 @@
  * which row holds the column names.
  */
 import { CsvError, CsvParser } from './csv';
+import type { DelimiterEvidence } from '../shared/import';
 import type { Confidence } from './encoding';
 
 export type Delimiter = ',' | ';' | '\t' | '|';
@@ -15,7 +16,10 @@ export interface DelimiterGuess {
   confidence: Confidence;
   /** The field count most records have with this delimiter. */
   fieldCount: number;
+  /** What decided, in English, for the command line and the stored import. */
   reason: string;
+  /** The same for the interface to word in the user's language; absent when the user chose the delimiter. */
+  evidence?: DelimiterEvidence;
 }
 
 /** Enough records to see the file's shape past a few title lines, few enough to stay instant. */
@@ -45,6 +49,7 @@ export function sniffDelimiter(text: string): DelimiterGuess {
       confidence: 'guess',
       fieldCount: 1,
       reason: 'No delimiter splits the lines into more than one field, so the file is read as one column.',
+      evidence: { code: 'one_column', params: {} },
     };
   }
   const percent = Math.round(best.consistency * 100);
@@ -53,6 +58,10 @@ export function sniffDelimiter(text: string): DelimiterGuess {
     confidence: confidenceOf(best, readings),
     fieldCount: best.fieldCount,
     reason: `${percent}% of the first lines have ${best.fieldCount} fields when split by ${describeDelimiter(best.delimiter)}.`,
+    evidence: {
+      code: 'fields',
+      params: { share: best.consistency, fields: best.fieldCount, delimiter: best.delimiter },
+    },
   };
 }
 

@@ -3,6 +3,7 @@
  * signs and accounting negatives. `parseNumber` runs on every amount of every row, so it reads digits and
  * separators in one pass without allocating, and looks for signs and currencies around them only when that fails.
  */
+import type { NumberFormatEvidence } from '../shared/import';
 
 export interface NumberFormat {
   decimal: '.' | ',';
@@ -13,7 +14,10 @@ export interface NumberFormat {
 export interface NumberFormatGuess extends NumberFormat {
   /** No value in the column settles the reading (e.g. only `1,234`): the UI should ask. */
   ambiguous: boolean;
+  /** What decided, in English, for the command line. */
   reason: string;
+  /** The same for the interface to word in the user's language. */
+  evidence: NumberFormatEvidence;
 }
 
 const NON_BREAKING_SPACES = /[\u00a0\u202f]/g;
@@ -68,10 +72,16 @@ export function detectNumberFormat(samples: readonly string[]): NumberFormatGues
   if (commaProofs > 0 || pointProofs > 0) {
     const decimal = commaProofs > pointProofs ? ',' : '.';
     const [winning, losing] = decimal === ',' ? [commaProofs, pointProofs] : [pointProofs, commaProofs];
-    const reason = conflicting
-      ? `${winning} values use a decimal ${separatorName(decimal)} but ${losing} the other separator.`
-      : `${winning} values show a decimal ${separatorName(decimal)}.`;
-    return { decimal, thousands: thousandsFor(decimal, evidence), ambiguous: conflicting, reason };
+    const [reason, why]: [string, NumberFormatEvidence] = conflicting
+      ? [
+          `${winning} values use a decimal ${separatorName(decimal)} but ${losing} the other separator.`,
+          { code: 'decimal_conflict', params: { decimal, count: winning, others: losing } },
+        ]
+      : [
+          `${winning} values show a decimal ${separatorName(decimal)}.`,
+          { code: 'decimal_shown', params: { decimal, count: winning } },
+        ];
+    return { decimal, thousands: thousandsFor(decimal, evidence), ambiguous: conflicting, reason, evidence: why };
   }
   const lone = evidence.filter((item) => item.ambiguousSeparator !== null);
   if (lone.length > 0) {
@@ -82,6 +92,7 @@ export function detectNumberFormat(samples: readonly string[]): NumberFormatGues
       thousands: hasLoneComma ? ',' : thousandsFor('.', evidence),
       ambiguous: true,
       reason: `Values like ${example} could use either separator; read with a decimal point.`,
+      evidence: { code: 'either_separator', params: { example } },
     };
   }
   return {
@@ -89,6 +100,7 @@ export function detectNumberFormat(samples: readonly string[]): NumberFormatGues
     thousands: thousandsFor('.', evidence),
     ambiguous: false,
     reason: 'No value has a decimal part.',
+    evidence: { code: 'no_decimals', params: {} },
   };
 }
 

@@ -52,16 +52,53 @@ export interface ImportWarning {
   params?: Record<string, string | number>;
 }
 
+type EncodingName = (typeof ENCODING_NAMES)[number];
+type Delimiter = (typeof DELIMITER_CHOICES)[number];
+type NoParams = Record<string, never>;
+
+/**
+ * What decided the encoding, for the renderer to word in the user's language (the core words it in English as
+ * `reason`). Shares and scores are fractions, 0..1.
+ */
+export type EncodingEvidence =
+  | { code: 'bom'; params: { encoding: EncodingName } }
+  | { code: 'utf16_nuls'; params: { encoding: EncodingName; share: number } }
+  | { code: 'ascii'; params: NoParams }
+  | { code: 'utf8'; params: { multibyte: number } }
+  | { code: 'utf8_damaged'; params: { multibyte: number; damaged: number } }
+  | { code: 'legacy_scores'; params: { scores: { encoding: EncodingName; score: number }[] } };
+
+/** What decided the delimiter: the share of the first lines that have `fields` fields when split by it. */
+export type DelimiterEvidence =
+  | { code: 'one_column'; params: NoParams }
+  | { code: 'fields'; params: { share: number; fields: number; delimiter: Delimiter } };
+
+/** What decided the number format: how many values prove the decimal mark, and how many prove the other one. */
+export type NumberFormatEvidence =
+  | { code: 'decimal_shown'; params: { decimal: '.' | ','; count: number } }
+  | { code: 'decimal_conflict'; params: { decimal: '.' | ','; count: number; others: number } }
+  | { code: 'either_separator'; params: { example: '1,234' | '1.234' } }
+  | { code: 'no_decimals'; params: NoParams };
+
 export interface DetectedSettings {
+  /** `evidence` is null when the user chose the encoding. */
   encoding: {
-    name: (typeof ENCODING_NAMES)[number];
+    name: EncodingName;
     confidence: 'certain' | 'likely' | 'guess';
     reason: string;
+    evidence: EncodingEvidence | null;
   } | null;
-  delimiter: { value: (typeof DELIMITER_CHOICES)[number]; reason: string } | null;
+  /** `evidence` is null when the user chose the delimiter. */
+  delimiter: { value: Delimiter; reason: string; evidence: DelimiterEvidence | null } | null;
   headerRow: number;
-  numbers: { decimal: '.' | ','; thousands: ',' | '.' | ' ' | "'" | ''; ambiguous: boolean } | null;
-  dates: { order: 'ymd' | 'dmy' | 'mdy'; ambiguous: boolean; label: string } | null;
+  numbers: {
+    decimal: '.' | ',';
+    thousands: ',' | '.' | ' ' | "'" | '';
+    ambiguous: boolean;
+    evidence: NumberFormatEvidence;
+  } | null;
+  /** `example` is the last day of 2011 as the column writes dates (`31.12.2011`), `label` the English for both. */
+  dates: { order: 'ymd' | 'dmy' | 'mdy'; ambiguous: boolean; label: string; example: string } | null;
   kind: ImportKind;
   preset: { id: string; label: string } | null;
   /** Where the mapping came from: a recognised layout, a mapping saved from an earlier file of this shape, or header names. */

@@ -124,6 +124,7 @@ describe('detectDateFormat', () => {
     expect(detectDateFormat(column)).toEqual({
       order: 'dmy',
       ambiguous: false,
+      example: '31/12/2011',
       label: 'day/month/year (31/12/2011)',
     });
   });
@@ -132,6 +133,7 @@ describe('detectDateFormat', () => {
     expect(detectDateFormat(['1/2/2011', '12/31/2011', '3/4/2011'])).toEqual({
       order: 'mdy',
       ambiguous: false,
+      example: '12/31/2011',
       label: 'month/day/year (12/31/2011)',
     });
   });
@@ -155,6 +157,7 @@ describe('detectDateFormat', () => {
     expect(detectDateFormat(column, 'mdy')).toEqual({
       order: 'mdy',
       ambiguous: true,
+      example: '12/31/2011',
       label: 'month/day/year (12/31/2011)',
     });
   });
@@ -166,14 +169,21 @@ describe('detectDateFormat', () => {
     });
   });
 
-  it('keeps the column separator in the label', () => {
-    expect(detectDateFormat(['24.12.2011', '9.1.2012'])?.label).toBe('day/month/year (31.12.2011)');
+  it('keeps the column separator in the example and the label', () => {
+    expect(detectDateFormat(['24.12.2011', '9.1.2012'])).toMatchObject({
+      example: '31.12.2011',
+      label: 'day/month/year (31.12.2011)',
+    });
     expect(detectDateFormat(['2011-12-09', '2011-12-10 08:00'])).toEqual({
       order: 'ymd',
       ambiguous: false,
+      example: '2011-12-31',
       label: 'year/month/day (2011-12-31)',
     });
-    expect(detectDateFormat(['2011年12月9日'])?.label).toBe('year/month/day (2011年12月31日)');
+    expect(detectDateFormat(['2011年12月9日'])).toMatchObject({
+      example: '2011年12月31日',
+      label: 'year/month/day (2011年12月31日)',
+    });
   });
 
   it('returns null for a column without dates, and ignores the odd non-date', () => {

@@ -80,6 +80,13 @@ describe('detectEncoding on the shared files', () => {
   it('reads the GBK restaurant orders as GBK / GB18030 and decodes the Chinese names', () => {
     const guess = detectEncoding(gbkOrders.subarray(0, SAMPLE_BYTES));
     expect(guess).toMatchObject({ encoding: 'gb18030', bom: false, confidence: 'likely' });
+    // The scores behind the choice, best first, in figures for the interface and in the English reason.
+    expect(guess.evidence?.code).toBe('legacy_scores');
+    const scores = guess.evidence?.code === 'legacy_scores' ? guess.evidence.params.scores : [];
+    expect(scores.map(({ encoding }) => encoding)[0]).toBe('gb18030');
+    expect(scores).toHaveLength(3);
+    expect(scores.map(({ score }) => score)).toEqual(scores.map(({ score }) => score).sort((a, b) => b - a));
+    expect(guess.reason).toContain(`GBK / GB18030 ${scores[0]?.score.toFixed(2)}`);
     const text = decodeInChunks(guess.encoding, gbkOrders, 4093);
     const [header, firstOrder] = text.split(/\r?\n/);
     expect(header?.split(',').slice(-2)).toEqual(['phone', 'name']);
@@ -92,6 +99,7 @@ describe('detectEncoding on the shared files', () => {
       encoding: 'utf-8',
       bom: true,
       confidence: 'certain',
+      evidence: { code: 'bom', params: { encoding: 'utf-8' } },
     });
     const text = decodeInChunks('utf-8', utf8BomDetails, 1000);
     expect(text.startsWith('"detail_id","order_id"')).toBe(true);
@@ -136,10 +144,12 @@ describe('detectEncoding', () => {
   });
 
   it('reads valid UTF-8 with multibyte characters as certainly UTF-8', () => {
-    expect(detectEncoding(ascii('name,city\nZoë,Zürich\n李雷,北京\n'))).toMatchObject({
+    expect(detectEncoding(ascii('name,city\nZoë,Zürich\n李雷,北京\n'))).toEqual({
       encoding: 'utf-8',
       bom: false,
       confidence: 'certain',
+      reason: 'The sample is valid UTF-8 with 6 multibyte characters.',
+      evidence: { code: 'utf8', params: { multibyte: 6 } },
     });
   });
 
@@ -147,6 +157,7 @@ describe('detectEncoding', () => {
     expect(detectEncoding(ascii('InvoiceNo,Quantity\n536365,6\n'))).toMatchObject({
       encoding: 'utf-8',
       confidence: 'likely',
+      evidence: { code: 'ascii', params: {} },
     });
   });
 
@@ -164,8 +175,12 @@ describe('detectEncoding', () => {
 
   it('still calls UTF-8 with one damaged byte among many characters UTF-8, but only likely', () => {
     const text = ascii('菜品,价格\n' + '西瓜胡萝卜沙拉,26\n'.repeat(10));
-    text[20] = 0xff;
-    expect(detectEncoding(text)).toMatchObject({ encoding: 'utf-8', confidence: 'likely' });
+    text[20] = 0xff; // the lead byte of 胡, whose two continuation bytes then make one damaged spot with it
+    expect(detectEncoding(text)).toMatchObject({
+      encoding: 'utf-8',
+      confidence: 'likely',
+      evidence: { code: 'utf8_damaged', params: { multibyte: 73, damaged: 1 } },
+    });
   });
 
   it.each([
@@ -177,8 +192,15 @@ describe('detectEncoding', () => {
       encoding,
       bom: true,
       confidence: 'certain',
+      evidence: { code: 'bom', params: { encoding } },
     });
-    expect(detectEncoding(encode(text))).toMatchObject({ encoding, bom: false, confidence: 'likely' });
+    // Every character but 北 and 京 has a NUL byte on the same side.
+    expect(detectEncoding(encode(text))).toMatchObject({
+      encoding,
+      bom: false,
+      confidence: 'likely',
+      evidence: { code: 'utf16_nuls', params: { encoding, share: 27 / 29 } },
+    });
     expect(decodeInChunks(encoding, concat(bytes(bom), encode(text)), 3)).toBe(text);
   });
 

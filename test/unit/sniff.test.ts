@@ -12,7 +12,12 @@ describe('sniffDelimiter', () => {
     ];
     for (const delimiter of [',', ';', '\t', '|'] as const) {
       const text = rows.map((row) => row.join(delimiter)).join('\n') + '\n';
-      expect(sniffDelimiter(text)).toMatchObject({ delimiter, confidence: 'certain', fieldCount: 3 });
+      expect(sniffDelimiter(text)).toMatchObject({
+        delimiter,
+        confidence: 'certain',
+        fieldCount: 3,
+        evidence: { code: 'fields', params: { share: 1, fields: 3, delimiter } },
+      });
     }
   });
 
@@ -34,7 +39,11 @@ describe('sniffDelimiter', () => {
   it('sees past title lines above the table', () => {
     const text =
       'Sales report\nJanuary 2024\nid;name;total\n1;Ann;2\n2;Bob;3\n3;Cy;4\n4;Di;5\n5;Ed;6\n6;Flo;7\n7;Gus;8\n';
-    expect(sniffDelimiter(text)).toMatchObject({ delimiter: ';', fieldCount: 3, confidence: 'likely' });
+    const guess = sniffDelimiter(text);
+    expect(guess).toMatchObject({ delimiter: ';', fieldCount: 3, confidence: 'likely' });
+    // 8 of the 10 lines have three fields; the reason says so in English and in figures for the interface.
+    expect(guess.reason).toBe('80% of the first lines have 3 fields when split by semicolons.');
+    expect(guess.evidence).toEqual({ code: 'fields', params: { share: 0.8, fields: 3, delimiter: ';' } });
   });
 
   it('prefers the earlier delimiter when two read the sample equally well, and says it is not certain', () => {
@@ -48,6 +57,7 @@ describe('sniffDelimiter', () => {
       confidence: 'guess',
       fieldCount: 1,
       reason: 'No delimiter splits the lines into more than one field, so the file is read as one column.',
+      evidence: { code: 'one_column', params: {} },
     });
   });
 

@@ -29,6 +29,8 @@ describe('detectNumberFormat', () => {
       decimal: ',',
       thousands: '.',
       ambiguous: false,
+      reason: '2 values show a decimal comma.',
+      evidence: { code: 'decimal_shown', params: { decimal: ',', count: 2 } },
     });
   });
 
@@ -45,6 +47,10 @@ describe('detectNumberFormat', () => {
       decimal: '.',
       thousands: ',',
       ambiguous: true,
+      evidence: { code: 'either_separator', params: { example: '1,234' } },
+    });
+    expect(detectNumberFormat(['1.234'])).toMatchObject({
+      evidence: { code: 'either_separator', params: { example: '1.234' } },
     });
   });
 
@@ -73,11 +79,22 @@ describe('detectNumberFormat', () => {
   });
 
   it('goes with the majority when values contradict each other, and says so', () => {
-    expect(detectNumberFormat(['1,5', '2,5', '3.25'])).toMatchObject({ decimal: ',', ambiguous: true });
+    expect(detectNumberFormat(['1,5', '2,5', '3.25'])).toMatchObject({
+      decimal: ',',
+      ambiguous: true,
+      reason: '2 values use a decimal comma but 1 the other separator.',
+      evidence: { code: 'decimal_conflict', params: { decimal: ',', count: 2, others: 1 } },
+    });
   });
 
   it('has nothing to decide for whole numbers', () => {
-    expect(detectNumberFormat(['1', '23', '456'])).toMatchObject({ decimal: '.', thousands: '', ambiguous: false });
+    expect(detectNumberFormat(['1', '23', '456'])).toEqual({
+      decimal: '.',
+      thousands: '',
+      ambiguous: false,
+      reason: 'No value has a decimal part.',
+      evidence: { code: 'no_decimals', params: {} },
+    });
   });
 });
 

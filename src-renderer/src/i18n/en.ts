@@ -225,7 +225,6 @@ const en = {
       noPreset: 'Generic (match column names)',
       detectedDates: 'Detected: {label}',
       ambiguousDates: 'Detected {label}, but the dates fit more than one format: please check.',
-      ambiguousNumbers: 'The numbers fit more than one format: please check.',
       confidence: {
         certain: 'certain',
         likely: 'likely',
@@ -264,6 +263,46 @@ const en = {
       ymd: 'Year, month, day (2024-03-31)',
       dmy: 'Day, month, year (31/03/2024)',
       mdy: 'Month, day, year (03/31/2024)',
+    },
+    dateFormats: {
+      ymd: 'Year, month, day ({example})',
+      dmy: 'Day, month, year ({example})',
+      mdy: 'Month, day, year ({example})',
+    },
+    encodingReasons: {
+      bom: 'The file starts with the {encoding} byte order mark.',
+      utf16_nuls:
+        'No byte order mark, but {share} of characters have a zero byte on the same side, as {encoding} text does.',
+      ascii: 'The sample is plain ASCII, which reads the same in UTF-8 and in every other encoding offered.',
+      utf8: 'The sample is valid UTF-8 with one multibyte character. | The sample is valid UTF-8 with {count} multibyte characters.',
+      utf8_damaged:
+        'The sample is UTF-8 with {count} multibyte characters and one damaged spot. | The sample is UTF-8 with {count} multibyte characters and {damaged} damaged spots.',
+      legacy_scores: 'Not UTF-8. Share of plausible characters when read as each older encoding: {scores}.',
+      score: '{encoding} {share}',
+    },
+    delimiterReasons: {
+      one_column: 'No separator splits the lines into more than one field, so the file is read as one column.',
+      fields: '{share} of the first lines have {fields} fields when split by {delimiter}.',
+    },
+    splitBy: {
+      comma: 'commas',
+      semicolon: 'semicolons',
+      tab: 'tabs',
+      pipe: 'vertical bars',
+    },
+    numberReasons: {
+      decimal_shown: {
+        point: 'One value has a decimal point (1.5). | {count} values have a decimal point (1.5).',
+        comma: 'One value has a decimal comma (1,5). | {count} values have a decimal comma (1,5).',
+      },
+      decimal_conflict: {
+        point:
+          'One value has a decimal point but {others} a decimal comma. | {count} values have a decimal point but {others} a decimal comma.',
+        comma:
+          'One value has a decimal comma but {others} a decimal point. | {count} values have a decimal comma but {others} a decimal point.',
+      },
+      either_separator: 'Values like {example} could use either separator; they are read with a decimal point.',
+      no_decimals: 'No value has a decimal part.',
     },
     kinds: {
       order_lines: 'Order lines (one row per item bought)',
@@ -334,6 +373,20 @@ const en = {
       CANCELLATIONS: '{count} cancelled or refunded orders are kept and flagged; they are left out of revenue.',
       REJECTED_ROWS: '{count} rows ({percent}) cannot be imported; each is listed with its reason.',
     },
+    rejections: {
+      not_a_number: '{column} “{value}” is not a number',
+      not_a_number_in_column: '{column} is not a number',
+      not_a_date: '{column} “{value}” is not a date',
+      not_a_date_in_column: '{column} is not a date',
+      too_many_fields:
+        'Has {fields} fields where the header has {expected}: perhaps a separator inside a value without quotes',
+      too_few_fields:
+        'Has one field where the header has {expected} | Has {fields} fields where the header has {expected}',
+      no_order_date: 'No order date',
+      no_product: 'No SKU or product name',
+      no_order_total: 'No order total',
+      no_customer: 'No customer ID, email or phone',
+    },
     mapping: {
       title: 'Which column holds what',
       hint: 'Every field MarketLens can fill, and the column it will read it from. Change any guess; leave a field unmapped to skip it.',
@@ -374,6 +427,8 @@ const en = {
       maxRejected: 'Stop if more than this share of rows is rejected',
       ready: 'Ready to import: nothing will be written until you press Import.',
       stopped: 'This import would stop before writing anything',
+      stoppedDetail:
+        '{share} of rows would be rejected, more than the {limit} allowed, so nothing was written. The commonest reason: {reason}. Check the mapping and formats, or raise the limit.',
     },
     report: {
       rows: 'Rows read',

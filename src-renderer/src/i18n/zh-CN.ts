@@ -218,7 +218,6 @@ const zhCN: MessageSchema = {
       noPreset: '通用（按列名匹配）',
       detectedDates: '识别为：{label}',
       ambiguousDates: '识别为 {label}，但日期也符合其他格式，请确认。',
-      ambiguousNumbers: '数字可能有多种读法，请确认。',
       confidence: {
         certain: '确定',
         likely: '很可能',
@@ -257,6 +256,42 @@ const zhCN: MessageSchema = {
       ymd: '年-月-日（2024-03-31）',
       dmy: '日/月/年（31/03/2024）',
       mdy: '月/日/年（03/31/2024）',
+    },
+    dateFormats: {
+      ymd: '年、月、日（{example}）',
+      dmy: '日、月、年（{example}）',
+      mdy: '月、日、年（{example}）',
+    },
+    encodingReasons: {
+      bom: '文件开头是 {encoding} 的字节顺序标记（BOM）。',
+      utf16_nuls: '文件没有字节顺序标记，但 {share} 的字符在同一侧带有零字节，这正是 {encoding} 文本的特点。',
+      ascii: '样本只含 ASCII 字符，用 UTF-8 或其他任何可选编码读取，结果都一样。',
+      utf8: '样本是有效的 UTF-8，含 {count} 个多字节字符。',
+      utf8_damaged: '样本是 UTF-8，含 {count} 个多字节字符，另有 {damaged} 处损坏。',
+      legacy_scores: '不是 UTF-8。按各种旧式编码读取时，看起来正常的字符所占比例：{scores}。',
+      score: '{encoding}：{share}',
+    },
+    delimiterReasons: {
+      one_column: '没有哪种分隔符能把各行分成多个字段，因此文件按单列读取。',
+      fields: '按{delimiter}分隔时，前几行中有 {share} 分成 {fields} 个字段。',
+    },
+    splitBy: {
+      comma: '逗号',
+      semicolon: '分号',
+      tab: '制表符',
+      pipe: '竖线',
+    },
+    numberReasons: {
+      decimal_shown: {
+        point: '有 {count} 个值带小数点（如 1.5）。',
+        comma: '有 {count} 个值用逗号作小数点（如 1,5）。',
+      },
+      decimal_conflict: {
+        point: '有 {count} 个值使用小数点，但也有 {others} 个值用逗号作小数点。',
+        comma: '有 {count} 个值用逗号作小数点，但也有 {others} 个值使用小数点。',
+      },
+      either_separator: '像 {example} 这样的值，其中的符号既可能是千位分隔符，也可能是小数点；目前按小数点读取。',
+      no_decimals: '没有值带小数部分。',
     },
     kinds: {
       order_lines: '订单明细（每件商品一行）',
@@ -324,6 +359,18 @@ const zhCN: MessageSchema = {
       CANCELLATIONS: '{count} 个已取消或已退款的订单会保留并标记，不计入收入。',
       REJECTED_ROWS: '{count} 行（{percent}）无法导入，每一行都会列出原因。',
     },
+    rejections: {
+      not_a_number: '{column} 列的值“{value}”不是数字',
+      not_a_number_in_column: '{column} 列的值不是数字',
+      not_a_date: '{column} 列的值“{value}”不是日期',
+      not_a_date_in_column: '{column} 列的值不是日期',
+      too_many_fields: '有 {fields} 个字段，而表头只有 {expected} 个：可能是某个没加引号的值里含有分隔符',
+      too_few_fields: '只有 {fields} 个字段，而表头有 {expected} 个',
+      no_order_date: '没有下单时间',
+      no_product: '没有商品编码（SKU）或商品名称',
+      no_order_total: '没有订单金额',
+      no_customer: '没有客户编号、邮箱或手机号',
+    },
     mapping: {
       title: '每一列对应什么',
       hint: 'MarketLens 可以填写的每个字段，以及读取它的列。任何猜测都可以修改；不需要的字段可以不导入。',
@@ -364,6 +411,8 @@ const zhCN: MessageSchema = {
       maxRejected: '被拒绝的行超过此比例时停止',
       ready: '可以导入：按下“导入”之前不会写入任何内容。',
       stopped: '此次导入会在写入前停止',
+      stoppedDetail:
+        '将有 {share} 的行被拒绝，超过允许的 {limit}，因此没有写入任何内容。最常见的原因：{reason}。请检查列对应和格式，或提高上限。',
     },
     report: {
       rows: '读取行数',
