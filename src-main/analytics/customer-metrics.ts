@@ -8,7 +8,7 @@
  * (measured with bench/segments.ts on 1M orders).
  */
 import type { Db } from '../store/connection';
-import { PRODUCT_SPAN, type ImportedLines } from './imported-lines';
+import { PairBuffer, PRODUCT_SPAN, type ImportedLines } from './imported-lines';
 
 const STAMP_KEY = 'customer_metrics_import';
 
@@ -46,7 +46,13 @@ export function rebuildCustomerMetrics(db: Db, imported?: ImportedLines): void {
     orderRefunded[id] = refunded;
   }
 
-  const pairs: number[] = [];
+  // Customer × product of each valid line, to count distinct products. This import's lines come as order–product
+  // pairs and are turned into customer–product pairs where they lie: a 20-million-line file holds one copy, not two.
+  const pairs = imported?.orderProducts ?? new PairBuffer();
+  pairs.remap((pair) => {
+    const customer = orderCustomer[Math.floor(pair / PRODUCT_SPAN)] ?? -1;
+    return customer < 0 ? null : customer * PRODUCT_SPAN + (pair % PRODUCT_SPAN);
+  });
   const lines = db
     .prepare('SELECT order_id, product_id, quantity, unit_price FROM order_lines WHERE id <= ?')
     .raw()
@@ -68,10 +74,6 @@ export function rebuildCustomerMetrics(db: Db, imported?: ImportedLines): void {
       lineValue[orderId] = value;
       lineState[orderId] = value > 0 ? 2 : 1;
     }
-    imported.forEachProduct((orderId, product) => {
-      const customer = orderCustomer[orderId] ?? -1;
-      if (customer >= 0) pairs.push(customer * PRODUCT_SPAN + product);
-    });
   }
 
   const count = new Int32Array(customerCount);
@@ -95,7 +97,7 @@ export function rebuildCustomerMetrics(db: Db, imported?: ImportedLines): void {
   }
 
   const distinct = new Int32Array(customerCount);
-  const sorted = Float64Array.from(pairs).sort();
+  const sorted = pairs.sorted();
   for (let i = 0; i < sorted.length; i++) {
     if (i > 0 && sorted[i] === sorted[i - 1]) continue;
     const customer = Math.floor((sorted[i] ?? 0) / PRODUCT_SPAN);

@@ -6,33 +6,49 @@
 export class ImportedLines {
   /** Per order with lines in this import: the value of its valid lines; 0 when none is valid. */
   readonly valueByOrder = new Map<number, number>();
-  private products = new Float64Array(4096);
-  private productCount = 0;
+  /** order id × PRODUCT_SPAN + product id of each valid line (valid-orders.ts: positive quantity and price). */
+  readonly orderProducts = new PairBuffer();
 
   /** Lines with a larger id than `writtenAfter` are this import's; older lines of its orders were deleted. */
   constructor(readonly writtenAfter: number) {}
 
-  /** A valid line's product (valid-orders.ts: positive quantity and price). */
   addProduct(orderId: number, productId: number): void {
-    if (this.productCount === this.products.length) {
-      const grown = new Float64Array(this.products.length * 2);
-      grown.set(this.products);
-      this.products = grown;
-    }
-    this.products[this.productCount++] = orderId * PRODUCT_SPAN + productId;
+    this.orderProducts.push(orderId * PRODUCT_SPAN + productId);
   }
 
   /** Once per order, when the import finishes. */
   setOrderValue(orderId: number, value: number): void {
     this.valueByOrder.set(orderId, value);
   }
+}
 
-  /** Calls `visit` with the order and product of each valid line. */
-  forEachProduct(visit: (orderId: number, productId: number) => void): void {
-    for (let i = 0; i < this.productCount; i++) {
-      const pair = this.products[i] ?? 0;
-      visit(Math.floor(pair / PRODUCT_SPAN), pair % PRODUCT_SPAN);
+/** Pairs of ids packed in doubles, one per line: eight bytes each, where a JS array of them costs more and grows in copies. */
+export class PairBuffer {
+  private values = new Float64Array(1 << 16);
+  private length = 0;
+
+  push(pair: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(Math.ceil(this.values.length * 1.5));
+      grown.set(this.values);
+      this.values = grown;
     }
+    this.values[this.length++] = pair;
+  }
+
+  /** Replaces each pair by what `map` makes of it, in place, dropping those it maps to null. */
+  remap(map: (pair: number) => number | null): void {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      const mapped = map(this.values[i] ?? 0);
+      if (mapped !== null) this.values[kept++] = mapped;
+    }
+    this.length = kept;
+  }
+
+  /** The pairs sorted, in the buffer's own memory. */
+  sorted(): Float64Array {
+    return this.values.subarray(0, this.length).sort();
   }
 }
 
