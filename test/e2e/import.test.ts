@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +138,40 @@ describe('the import wizard', () => {
 
     await page.getByRole('radio', { name: 'English' }).check({ force: true });
     await expect.poll(() => page.locator('h1').textContent()).toBe('Import');
+  });
+
+  it("keeps bad rows out, says why in the user's language, and hands them back as a file", async () => {
+    const lines = ['Order ID,Order Date,Email,Product,Quantity,Price'];
+    for (let i = 1; i <= 40; i++)
+      lines.push(`W${i},2024-05-${String((i % 28) + 1).padStart(2, '0')},c${i}@example.com,Mug,1,9.5`);
+    lines[7] = 'W7,2024-05-08,c7@example.com,Mug,many,9.5';
+    const file = join(mkdtempSync(join(tmpdir(), 'marketlens-e2e-bad-')), 'web orders.csv');
+    writeFileSync(file, lines.join('\n'));
+
+    await page.getByRole('button', { name: 'Import another file' }).click();
+    await upload(file);
+    await byTestId('import-preview-table').waitFor();
+    await byTestId('wizard-next').click();
+    await byTestId('mapping-complete').waitFor();
+    await byTestId('wizard-next').click();
+    await byTestId('check-ready').waitFor({ timeout: 60_000 });
+    expect((await byTestId('report-rejected').textContent())?.trim()).toBe('1');
+    await byTestId('wizard-next').click();
+    await byTestId('start-import').click();
+    await byTestId('import-summary').waitFor({ timeout: 60_000 });
+    await text('Quantity “many” is not a number').waitFor();
+
+    await page.getByRole('radio', { name: '简体中文' }).check({ force: true });
+    await text('Quantity 列的值“many”不是数字').waitFor();
+    await screenshot(page, 'import-rejected-zh');
+    await page.getByRole('radio', { name: 'English' }).check({ force: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), byTestId('download-rejected').click()]);
+    const saved = await download.path();
+    const csv = readFileSync(saved, 'utf8');
+    expect(csv).toContain('many');
+    expect(csv).toContain('Row 8 Quantity ""many"" is not a number');
+    expect(csv.trim().split(/\r?\n/)).toHaveLength(2);
   });
 
   it('left no errors in the console', () => {
