@@ -142,8 +142,10 @@ export class ImportWriter {
           () => '(?, ?, ?, ?, ?)',
         ).join(', ')}`,
       ),
+      // The customer was written with the order's first row and does not change: setting customer_id again would
+      // rewrite the order's entry in the customer index.
       finishOrder: db.prepare(
-        'UPDATE orders SET total = ?, status = ?, refunded = ?, currency = ?, country = ?, customer_id = ? WHERE id = ?',
+        'UPDATE orders SET total = ?, status = ?, refunded = ?, currency = ?, country = ? WHERE id = ?',
       ),
       insertTableRow: db.prepare(
         'INSERT OR REPLACE INTO customer_table_rows (import_id, customer_id, label, values_json) VALUES (?, ?, ?, ?)',
@@ -196,7 +198,6 @@ export class ImportWriter {
         order.refunded,
         order.currency,
         order.country,
-        order.customerId,
         order.id,
       );
     }
