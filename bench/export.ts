@@ -2,13 +2,15 @@
  * A campaign for a million customers, end to end: build the audience (segment, consent, suppression list, stratified
  * holdout), freeze the personal fields (value band from a CLV run, top three recommended products, offer, unique
  * coupon code), then stream the contacted customers to a CSV with every personal field and to a hashed Meta file.
- * The project is filled with synthetic rows first (not timed). Prints JSON with each phase's seconds and the
- * process's peak RSS, which stays bounded because rows are written page by page.
+ * The project is filled with synthetic rows first (not timed). Prints JSON with each phase's wall and CPU seconds, the
+ * build and CSV export together against the ten-second goal, the load average (wall time on a shared machine waits
+ * for a core; CPU time does not) and the process's peak RSS, which stays bounded because rows are written page by
+ * page.
  *
  * Run: npx tsx bench/export.ts [customers, default 1000000]
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { saveSegment } from '../src-main/analytics/segments';
@@ -29,6 +31,9 @@ const PLACES = [
   ['US', 'New York', '(212) 555-'],
 ] as const;
 const PRODUCTS = 500;
+/** Issue 7: a million-customer audience built and exported to CSV in under ten seconds. */
+const GOAL_SECONDS = 10;
+const GOAL_CUSTOMERS = 1_000_000;
 
 export function fill(db: Db, customers: number): void {
   const random = seededRandom(7);
@@ -127,20 +132,31 @@ async function bench(customers: number) {
     );
     const metaSeconds = seconds(started);
     db.close();
+    const round = (value: number) => Math.round(value * 100) / 100;
+    const buildAndCsv = {
+      seconds: round(createSeconds + csvSeconds),
+      cpuSeconds: round(createCpuSeconds + csvCpuSeconds),
+    };
     return {
       bench: 'export',
       customers,
+      // On a shared machine the load at the time says how far wall seconds can be trusted.
+      loadAverage: loadavg().map(round),
       setupSeconds,
       funnel: campaign.funnel,
-      createSeconds,
-      createCpuSeconds,
+      create: { seconds: createSeconds, cpuSeconds: createCpuSeconds },
       csv: {
         seconds: csvSeconds,
         cpuSeconds: csvCpuSeconds,
         rows: csv.rows,
         megabytes: Math.round(statSync(csvPath).size / 1e5) / 10,
       },
-      buildAndCsvExportSeconds: Math.round((createSeconds + csvSeconds) * 100) / 100,
+      buildAndCsvExport: {
+        ...buildAndCsv,
+        goalSeconds: GOAL_SECONDS,
+        // The goal is set for a million customers; a smaller run says nothing about it.
+        withinGoal: customers >= GOAL_CUSTOMERS ? buildAndCsv.seconds < GOAL_SECONDS : null,
+      },
       meta: { seconds: metaSeconds, rows: meta.rows, skipped: meta.skipped },
       peakRssMegabytes: Math.round(process.resourceUsage().maxRSS / 1024),
     };

@@ -129,19 +129,28 @@ export async function importSuppressions(
   return { fileName, rows: rows.length, added, duplicates, invalid, invalidExamples, summary: suppressionSummary(db) };
 }
 
+/** A customer's details as the matcher reads them; the caller may leave out (null) those of kinds the list lacks. */
 export interface ContactDetails {
-  externalId: string;
+  externalId: string | null;
   email: string | null;
   phone: string | null;
   country: string | null;
 }
 
+export interface SuppressionMatcher {
+  /** The kinds of value the list holds: the only details `matches` reads. */
+  kinds: ReadonlySet<SuppressionKind>;
+  matches(customer: ContactDetails): boolean;
+}
+
+export type SuppressionKind = 'email' | 'phone' | 'customer';
+
 /**
  * A test for "is this customer on the list", or null when the list is empty. Only the kinds of value the list holds
  * are normalised and hashed: a million customers cost a second per kind.
  */
-export function suppressionMatcher(db: Db): ((customer: ContactDetails) => boolean) | null {
-  const rows = db.prepare('SELECT hash, kind FROM suppressions').raw().all() as [string, string][];
+export function suppressionMatcher(db: Db): SuppressionMatcher | null {
+  const rows = db.prepare('SELECT hash, kind FROM suppressions').raw().all() as [string, SuppressionKind][];
   if (rows.length === 0) return null;
   const hashes = new Set(rows.map(([hash]) => hash));
   const kinds = new Set(rows.map(([, kind]) => kind));
@@ -152,8 +161,10 @@ export function suppressionMatcher(db: Db): ((customer: ContactDetails) => boole
     if (code === undefined) countries.set(raw, (code = normaliseCountry(raw)));
     return code;
   };
-  return (customer) => {
-    if (kinds.has('customer') && hashes.has(sha256Hex(customer.externalId))) return true;
+  const matches = (customer: ContactDetails) => {
+    if (kinds.has('customer') && customer.externalId !== null && hashes.has(sha256Hex(customer.externalId))) {
+      return true;
+    }
     if (kinds.has('email') && customer.email) {
       const email = normaliseEmail(customer.email);
       if (email.ok && hashes.has(sha256Hex(email.value))) return true;
@@ -162,4 +173,5 @@ export function suppressionMatcher(db: Db): ((customer: ContactDetails) => boole
     const phone = normalisePhone(customer.phone, countryOf(customer.country));
     return phone.ok && hashes.has(sha256Hex(phone.value));
   };
+  return { kinds, matches };
 }

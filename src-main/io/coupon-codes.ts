@@ -55,18 +55,72 @@ export function generateCouponCodes(pattern: string, count: number, options: Cou
     );
   }
   const random = seededRandom(options.seed);
-  const issued = new Set<string>();
+  // A code is drawn as character codes in one reused array, with the literal text filled in once, and becomes a
+  // string in one allocation: built a character at a time, a million codes cost more in garbage than in drawing.
+  const chars: number[] = [];
+  const draws: { at: number; alphabet: string }[] = [];
+  for (const part of parts) {
+    if (typeof part === 'string') for (let i = 0; i < part.length; i++) chars.push(part.charCodeAt(i));
+    else {
+      draws.push({ at: chars.length, alphabet: part.alphabet });
+      chars.push(0);
+    }
+  }
+  // Draws are told apart by the number their characters spell (in mixed radix), which a set checks faster than text;
+  // a space too large for exact numbers keeps text.
+  const byNumber = space <= Number.MAX_SAFE_INTEGER;
+  const issuedNumbers = new DrawSet();
+  const issuedCodes = new Set<string>();
   const codes: string[] = [];
   while (codes.length < count) {
-    let code = '';
-    for (const part of parts) {
-      code += typeof part === 'string' ? part : part.alphabet[Math.floor(random() * part.alphabet.length)];
+    let key = 0;
+    for (const { at, alphabet } of draws) {
+      const pick = Math.floor(random() * alphabet.length);
+      chars[at] = alphabet.charCodeAt(pick);
+      key = key * alphabet.length + pick;
     }
-    if (issued.has(code) || exclude.has(code)) continue;
-    issued.add(code);
+    if (byNumber && issuedNumbers.has(key)) continue;
+    const code = String.fromCharCode(...chars);
+    if ((!byNumber && issuedCodes.has(code)) || exclude.has(code)) continue;
+    if (byNumber) issuedNumbers.add(key);
+    else issuedCodes.add(code);
     codes.push(code);
   }
   return codes;
+}
+
+/**
+ * A set of whole numbers below 2^53 kept in a typed array (open addressing): a `Set` of a million numbers beyond the
+ * small-integer range allocates each one and costs four times as much.
+ */
+class DrawSet {
+  private slots = new Float64Array(1024).fill(-1);
+  private size = 0;
+
+  has(key: number): boolean {
+    return this.slots[this.slotOf(key)] === key;
+  }
+
+  add(key: number): void {
+    const slot = this.slotOf(key);
+    if (this.slots[slot] === key) return;
+    this.slots[slot] = key;
+    if (++this.size * 2 > this.slots.length) this.grow();
+  }
+
+  /** Where `key` is, or the empty slot where it would go. */
+  private slotOf(key: number): number {
+    const mask = this.slots.length - 1;
+    let slot = (Math.imul(key | 0, 0x9e3779b1) ^ ((key / 4294967296) | 0)) & mask;
+    while (this.slots[slot] !== -1 && this.slots[slot] !== key) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Float64Array(old.length * 2).fill(-1);
+    for (const key of old) if (key !== -1) this.slots[this.slotOf(key)] = key;
+  }
 }
 
 function parsePattern(pattern: string): Part[] {

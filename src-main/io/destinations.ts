@@ -370,6 +370,13 @@ export interface ExportOptions {
 
 type CellWriter = (record: CustomerRecord, row: RowContext) => string;
 
+interface CellOptions {
+  hashed: boolean;
+  removeGmailDots: boolean;
+  /** UTF-8 bytes a text cell may hold. */
+  maxBytes: number | undefined;
+}
+
 /** What a row's cells share, worked out once per row. */
 interface RowContext {
   email: Checked | null;
@@ -390,8 +397,11 @@ export interface ExportPlan {
   headers: readonly string[];
   /** Per column, for the CSV and XLSX writers' formula guards. */
   kinds: readonly GuardedColumnKind[];
-  /** Internal: one function per column. */
-  readonly writers: readonly CellWriter[];
+  /** The record fields the cells are made from; every row also reads `email`, `phone` and `country`. */
+  fields: readonly CustomerField[];
+  /** Internal: what `rowFormatter` builds its cell writers from. */
+  readonly columns: readonly ColumnSpec[];
+  readonly cellOptions: CellOptions;
   readonly defaultCountry: string | null;
 }
 
@@ -416,7 +426,7 @@ export function planExport(destination: DestinationId, options: ExportOptions = 
   if (duplicate) {
     throw new CoreError('VALIDATION', `The column "${duplicate.header}" appears twice; give each column its own name.`);
   }
-  const context = { hashed, removeGmailDots: options.removeGmailDots === true, maxBytes: preset.maxCellBytes };
+  const cellOptions = { hashed, removeGmailDots: options.removeGmailDots === true, maxBytes: preset.maxCellBytes };
   return {
     preset,
     fileType,
@@ -426,7 +436,9 @@ export function planExport(destination: DestinationId, options: ExportOptions = 
     // A header the user typed reaches the spreadsheet like any cell.
     headers: all.map((column) => neutraliseFormula(column.header)),
     kinds: all.map((column) => (hashed && column.hashed ? 'text' : column.kind)),
-    writers: all.map((column) => cellWriter(column, context)),
+    fields: [...new Set(all.map((column) => column.field))],
+    columns: all,
+    cellOptions,
     defaultCountry,
   };
 }
@@ -484,7 +496,9 @@ function csvChoices(preset: DestinationPreset, options: ExportOptions): NonNulla
 /**
  * Fields whose values repeat across rows (first names, cities, countries, and a campaign's few segments, value
  * bands and offers): each distinct value is normalised, hashed and guarded once per column and export, which halves
- * the time of a Meta export. Emails, phones and coupon codes are nearly all distinct and skip the memo.
+ * the time of a Meta export. Emails, phones and coupon codes are nearly all distinct and skip the memo. Lists are
+ * remembered by the array itself: a caller that hands the same array for the same products (the campaign export
+ * does, for its frozen recommendations) gets the cell worked out once.
  */
 const REPEATING_FIELDS: ReadonlySet<CustomerField> = new Set([
   'firstName',
@@ -496,25 +510,24 @@ const REPEATING_FIELDS: ReadonlySet<CustomerField> = new Set([
   'segment',
   'clvBand',
   'offer',
+  'recs',
 ]);
 /** Distinct values remembered per column before the memo starts again, bounding its memory. */
 const MEMO_LIMIT = 100_000;
 
 function cellWriter(
   column: ColumnSpec,
-  context: { hashed: boolean; removeGmailDots: boolean; maxBytes: number | undefined },
+  options: CellOptions,
+  finish: ((cell: string) => string) | undefined,
 ): CellWriter {
-  const normalise = normaliser(column, context);
-  const write = finisher(column, context, normalise);
+  const normalise = normaliser(column, options);
+  const made = finisher(column, options, normalise);
+  const write: CellWriter = finish ? (record, row) => finish(made(record, row)) : made;
   return REPEATING_FIELDS.has(column.field) ? memoised(column.field, write) : write;
 }
 
 /** Hashes, or guards against formulas and cuts to length, whatever `normalise` gives. */
-function finisher(
-  column: ColumnSpec,
-  context: { hashed: boolean; maxBytes: number | undefined },
-  normalise: CellWriter,
-): CellWriter {
+function finisher(column: ColumnSpec, context: CellOptions, normalise: CellWriter): CellWriter {
   if (context.hashed && column.hashed) {
     return (record, row) => {
       const value = normalise(record, row);
@@ -534,12 +547,12 @@ function finisher(
 
 /** The cell for a raw value (and, for zips and regions, the row's country, which they depend on), worked out once. */
 function memoised(field: CustomerField, write: CellWriter): CellWriter {
-  const byCountry = new Map<string | null, Map<string, { cell: string; truncated: boolean }>>();
+  const byCountry = new Map<string | null, Map<string | readonly string[], { cell: string; truncated: boolean }>>();
   const countryMatters = field === 'zip' || field === 'region';
   let remembered = 0;
   return (record, row) => {
     const raw = record[field];
-    if (typeof raw !== 'string' || raw === '') return write(record, row);
+    if (raw === '' || (typeof raw !== 'string' && !Array.isArray(raw))) return write(record, row);
     const country = countryMatters ? row.country : null;
     let entry = byCountry.get(country)?.get(raw);
     if (entry === undefined) {
@@ -565,7 +578,7 @@ function memoised(field: CustomerField, write: CellWriter): CellWriter {
 
 const validValue = (checked: Checked | null): string => (checked?.ok ? checked.value : '');
 
-function normaliser(column: ColumnSpec, context: { hashed: boolean; removeGmailDots: boolean }): CellWriter {
+function normaliser(column: ColumnSpec, context: CellOptions): CellWriter {
   const { field } = column;
   const { removeGmailDots } = context;
   switch (column.format) {
@@ -691,19 +704,44 @@ export interface SkippedRow {
 
 export type RowResult = FormattedRow | SkippedRow;
 
-export function formatRow(plan: ExportPlan, record: CustomerRecord): RowResult {
-  const country = normaliseCountryCached(record.country) ?? plan.defaultCountry;
-  const row: RowContext = {
-    email: record.email ? normaliseEmail(record.email) : null,
-    phone: record.phone ? normalisePhone(record.phone, country) : null,
-    country,
-    truncated: 0,
+/**
+ * Fills `cells` with one row's cells and returns how many were cut to the destination's length limit, or returns why
+ * the row is skipped. Neither the record nor the cells are kept, so a caller may reuse both from row to row.
+ */
+export type RowFormatter = (record: CustomerRecord, cells: string[]) => number | SkippedRow;
+
+/**
+ * A formatter for a long run of rows. `finish`, when given, is applied to every cell after guarding and cutting, and
+ * only once per distinct value of a repeating field: a file writer's quoting, for instance.
+ */
+export function rowFormatter(plan: ExportPlan, finish?: (cell: string) => string): RowFormatter {
+  const writers = plan.columns.map((column) => cellWriter(column, plan.cellOptions, finish));
+  const row: RowContext = { email: null, phone: null, country: null, truncated: 0 };
+  return (record, cells) => {
+    const country = normaliseCountryCached(record.country) ?? plan.defaultCountry;
+    row.email = record.email ? normaliseEmail(record.email) : null;
+    row.phone = record.phone ? normalisePhone(record.phone, country) : null;
+    row.country = country;
+    row.truncated = 0;
+    const skip = missingIdentifier(plan.identifiers, row);
+    if (skip) return skip;
+    for (let i = 0; i < writers.length; i++) cells[i] = (writers[i] as CellWriter)(record, row);
+    return row.truncated;
   };
-  const skip = missingIdentifier(plan.identifiers, row);
-  if (skip) return skip;
-  const cells = new Array<string>(plan.writers.length);
-  for (let i = 0; i < cells.length; i++) cells[i] = (plan.writers[i] as CellWriter)(record, row);
-  return { ok: true, cells, truncated: row.truncated };
+}
+
+/** Each plan's formatter for `formatRow`, so that its memo of repeating values lasts as long as the plan. */
+const formatters = new WeakMap<ExportPlan, RowFormatter>();
+
+export function formatRow(plan: ExportPlan, record: CustomerRecord): RowResult {
+  let format = formatters.get(plan);
+  if (!format) {
+    format = rowFormatter(plan);
+    formatters.set(plan, format);
+  }
+  const cells = new Array<string>(plan.columns.length);
+  const result = format(record, cells);
+  return typeof result === 'number' ? { ok: true, cells, truncated: result } : result;
 }
 
 function missingIdentifier(identifiers: readonly Identifier[], row: RowContext): SkippedRow | null {

@@ -418,6 +418,26 @@ describe('campaigns', () => {
     );
   });
 
+  it('writes a CSV page longer than its first buffer whole, and hashes the bytes written', async () => {
+    const campaign = createCampaign(db, spec({ requireConsent: false }), quiet, CREATED);
+    const [first] = db
+      .prepare('SELECT customer_id FROM campaign_members WHERE campaign_id = ? AND holdout = 0 ORDER BY customer_id')
+      .pluck()
+      .all(campaign.id) as number[];
+    // Three UTF-8 bytes a character: one line of this name outgrows a page's first megabyte.
+    const name = '王'.repeat(400_000);
+    db.prepare('UPDATE customers SET first_name = ? WHERE id = ?').run(name, first);
+    const path = join(dir, 'long.csv');
+    const summary = await exportCampaign(db, campaign.id, exportOptions({ preset: 'csv' }), path);
+    const bytes = readFileSync(path);
+    expect(summary.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(summary.bytes).toBe(bytes.length);
+    const lines = bytes.toString('utf8').trimEnd().split('\r\n');
+    expect(lines).toHaveLength(summary.rows + 1);
+    expect(lines[1]?.split(',')[3]).toBe(name);
+    expect(lines.slice(2).every((line) => line.split(',').length === lines[0]?.split(',').length)).toBe(true);
+  });
+
   it('measures uplift from a results file and from later orders', async () => {
     const campaign = createCampaign(db, spec({ requireConsent: false, holdoutPercent: 20 }), quiet, CREATED);
     await exportCampaign(db, campaign.id, exportOptions({ preset: 'csv' }), join(dir, 'sent.csv'), quiet, CREATED);

@@ -137,6 +137,26 @@ describe('normalisePhone', () => {
     expect(normalisePhone(raw, country)).toEqual({ ok: false, problem });
   });
 
+  it('reads plain ASCII numbers in one pass exactly as the full checks read them', () => {
+    // A tab is trimmed like a space but sends the number through the full checks.
+    const cases: [string, string | null][] = [
+      ['  +44 7700 900123  ', null],
+      ['07700-900-123', 'GB'],
+      ['(415) 555-2671', 'US'],
+      ['+44 (0)20 7946 0018', null],
+      ['++44 7700 900123', null],
+      ['44+7700900123', 'GB'],
+      ['+ 44 7700 900123', null],
+      [' - ', 'GB'],
+      ['0049/30/1234567', 'GB'],
+    ];
+    for (const [raw, country] of cases) {
+      expect(normalisePhone(raw, country)).toEqual(normalisePhone(`\t${raw}\t`, country));
+    }
+    expect(normalisePhone('  +44 7700 900123  ', null)).toEqual({ ok: true, value: '+447700900123' });
+    expect(normalisePhone('++44 7700 900123', null)).toEqual({ ok: false, problem: 'phone-bad-characters' });
+  });
+
   it('knows the countries the brief names', () => {
     const eu = 'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' ');
     const others = 'GB US CA AU NZ CN HK TW JP KR SG IN BR MX ZA'.split(' ');

@@ -37,6 +37,30 @@ describe('generateCouponCodes', () => {
     expect(generateCouponCodes('VIP{X9X}', 500, { seed: 8 })).not.toEqual(codes);
   });
 
+  it('draws the same codes for a seed as it always has, whether codes are told apart by number or by text', () => {
+    // Written down from the first implementation: a saved campaign's coupons must not change.
+    expect(generateCouponCodes('BENCH-{XXXXX}-{999}', 4, { seed: 1 })).toEqual([
+      'BENCH-RAPZZ-267',
+      'BENCH-KZMND-421',
+      'BENCH-NBKUG-104',
+      'BENCH-QVGES-571',
+    ]);
+    // 23^10 * 10^10 codes: more than a double counts exactly.
+    expect(generateCouponCodes('{XXXXXXXXXX}{9999999999}', 3, { seed: 2 })).toEqual([
+      'THGPXRNJUC7248516390',
+      'YBCEAYMRZF4305009809',
+      'BZPESBUXWM9079865088',
+    ]);
+    const earlier = new Set(generateCouponCodes('{99}{X}', 100, { seed: 3 }));
+    expect(generateCouponCodes('{99}{X}', 5, { seed: 3, exclude: earlier })).toEqual([
+      '87M',
+      '92J',
+      '32U',
+      '74P',
+      '34B',
+    ]);
+  });
+
   it('stays unique when the audience fills a tenth of the space', () => {
     const space = couponSpace('{99}{X}');
     const count = space / MIN_SPACE_PER_CODE;
