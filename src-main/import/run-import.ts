@@ -163,14 +163,17 @@ async function importWith(
       });
       for (const { rowNo: at, reason, cells: values } of batch.rejects.slice(unread)) reject(at, reason, values);
       rows += batch.rowNos.length + batch.rejects.length;
-      ctx.progress(batch.progress * 0.95, fileName);
+      ctx.progress(batch.progress * 0.9, 'rows');
     }
     const sha256 = next.value;
     if (rows === 0) {
       throw new CoreError('IMPORT_UNREADABLE', `${fileName} has a header but no rows: there is nothing to import.`);
     }
     ctx.throwIfCancelled();
+    // The last steps take minutes on a file of millions of rows: each says what it is doing (IMPORT_STAGES).
+    ctx.progress(0.9, 'orders');
     writer.finish();
+    ctx.progress(0.93, 'indexes');
     for (const sql of deferred) db.exec(sql);
 
     const anonymousOrders = writer.anonymousOrders();
@@ -223,8 +226,9 @@ async function importWith(
          WHERE id = ?`,
       ).run(sha256, rows, rows - rejected, rejected, Date.now(), importId);
       saveSettings(db, plan.shape, settingsOf(plan));
-      ctx.progress(0.99, 'customer_metrics');
+      ctx.progress(0.96, 'customer_metrics');
       rebuildCustomerMetrics(db, writer.imported);
+      ctx.progress(0.98, 'saving');
       db.exec('COMMIT');
     } else {
       db.exec('ROLLBACK');

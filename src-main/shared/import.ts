@@ -194,3 +194,7 @@ export interface ImportSummary {
   rejected: number;
   finishedAt: number | null;
 }
+
+/** What a running import job is doing, as its progress detail says: reading rows, then its last steps. */
+export const IMPORT_STAGES = ['rows', 'orders', 'indexes', 'customer_metrics', 'saving'] as const;
+export type ImportStage = (typeof IMPORT_STAGES)[number];

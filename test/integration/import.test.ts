@@ -124,6 +124,19 @@ describe('import', () => {
     db.close();
   });
 
+  it('says what it is doing at each step, ending with the project saved', async () => {
+    const details: (string | null)[] = [];
+    const db = project();
+    await runImport(
+      db,
+      { path: UCI_SLICE, settings: {}, dryRun: false },
+      { progress: (_, detail) => details.push(detail ?? null), throwIfCancelled: () => undefined },
+    );
+    const stages = details.filter((detail, i) => detail !== details[i - 1]);
+    expect(stages).toEqual(['rows', 'orders', 'indexes', 'customer_metrics', 'saving', null]);
+    db.close();
+  });
+
   it('reads the GBK restaurant orders with their Chinese names and picks the orders layout', async () => {
     const db = project();
     const report = await importFile(db, GBK_ORDERS);

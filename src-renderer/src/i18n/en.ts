@@ -457,6 +457,13 @@ const en = {
       intro: 'Writes the checked rows into this project, all at once: if you cancel, the project stays as it was.',
       start: 'Import now',
       running: 'Importing {name}…',
+      stages: {
+        rows: 'Reading and writing the rows of {name}…',
+        orders: 'Totalling the orders…',
+        indexes: 'Indexing the order lines…',
+        customer_metrics: 'Updating each customer’s figures…',
+        saving: 'Saving the project…',
+      },
       progressLabel: 'Import progress',
       cancel: 'Cancel',
       cancelled: 'The import was cancelled. Nothing in the project was changed.',

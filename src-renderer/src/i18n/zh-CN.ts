@@ -441,6 +441,13 @@ const zhCN: MessageSchema = {
       intro: '一次性把检查过的行写入此项目：如果取消，项目保持原样。',
       start: '立即导入',
       running: '正在导入 {name}…',
+      stages: {
+        rows: '正在读取并写入 {name} 的各行…',
+        orders: '正在汇总订单…',
+        indexes: '正在为订单明细建立索引…',
+        customer_metrics: '正在更新每位顾客的指标…',
+        saving: '正在保存项目…',
+      },
       progressLabel: '导入进度',
       cancel: '取消',
       cancelled: '导入已取消。项目没有任何改动。',
