@@ -1,23 +1,20 @@
 import type { JobInfo } from '@shared/dto';
-import { isErrorCode } from '@shared/errors';
 import type { FieldKey } from '@shared/import-fields';
 import type { ImportFileRef, ImportPreview, ImportSettings } from '@shared/import';
 import { PRESETS } from '@shared/import-presets';
-import { computed, inject, onScopeDispose, provide, reactive, ref, watch, type InjectionKey } from 'vue';
-import { ApiError, toApiError } from '@/api';
-import { isActive, useJobsStore } from '@/stores/jobs';
+import { computed, inject, onScopeDispose, provide, reactive, ref, type InjectionKey } from 'vue';
+import { toApiError, type ApiError } from '@/api';
+import { jobError, useQuickJob } from '@/composables/useQuickJob';
+import { useJobsStore } from '@/stores/jobs';
 import { useProjectStore } from '@/stores/project';
 
 export type ImportJob = Extract<JobInfo, { kind: 'import' }>;
-type PreviewJob = Extract<JobInfo, { kind: 'import-preview' }>;
 
 /** The wizard's steps, in order; NSteps counts from 1. */
 export const STEPS = ['file', 'preview', 'mapping', 'check', 'import'] as const;
 export type StepName = (typeof STEPS)[number];
 
 const PREVIEW_DEBOUNCE_MS = 200;
-/** Previews that take longer than this (a large workbook) get a progress bar with Cancel; a quick one would flash. */
-const PROGRESS_AFTER_MS = 500;
 
 /** What the wizard's steps share (refs unwrapped). */
 export interface ImportWizard {
@@ -66,99 +63,33 @@ export function createImportWizard(): ImportWizard {
   /** The settings the preview on screen was made with, to go back to when the user cancels a newer one. */
   const previewedWith = ref<ImportSettings>({});
   const previewError = ref<ApiError | null>(null);
-  const previewLoading = ref(false);
-  const previewSlow = ref(false);
-  const previewJobId = ref<string | null>(null);
   const checkJobId = ref<string | null>(null);
   const checkedWith = ref<string | null>(null);
   const importJobId = ref<string | null>(null);
   const historyVersion = ref(0);
 
+  const previewing = useQuickJob('import-preview');
+  const previewLoading = previewing.busy;
+  const previewProgress = previewing.progress;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let slowTimer: ReturnType<typeof setTimeout> | undefined;
-  let requestNo = 0;
-  /** The settings of the preview job in flight, which become `previewedWith` if it succeeds. */
-  let requestedSettings: ImportSettings = {};
-  /** Resolves whoever waits for the preview in flight (a file being chosen, a check about to start). */
-  let previewEnded: (() => void) | null = null;
 
-  const previewJob = computed(
-    () =>
-      jobs.jobs.find((job): job is PreviewJob => job.id === previewJobId.value && job.kind === 'import-preview') ??
-      null,
-  );
-  const previewProgress = computed(() =>
-    previewSlow.value && previewJob.value && isActive(previewJob.value) ? previewJob.value.progress : null,
-  );
-
-  function settle(): void {
-    clearTimeout(slowTimer);
-    previewSlow.value = false;
-    previewLoading.value = false;
-    previewEnded?.();
-    previewEnded = null;
-  }
-
-  /** Cancelling can race the job's own end, which leaves nothing to cancel and nothing to tell the user. */
-  function cancelQuietly(id: string): void {
-    jobs.cancel(id).catch(() => undefined);
-  }
-
-  /** Stops following the current preview job, cancelling it if it is still at work. */
-  function dropPreviewJob(): void {
-    const job = previewJob.value;
-    previewJobId.value = null;
-    if (job && isActive(job)) cancelQuietly(job.id);
-  }
-
-  /** Starts a preview job for the current file and settings; resolves once it has ended or been superseded. */
+  /** Asks for a preview of the current file and settings; resolves once it has ended or been superseded. */
   async function loadPreview(): Promise<void> {
     if (!file.value) return;
-    const mine = ++requestNo;
-    dropPreviewJob();
-    settle();
     const requested = settings.value;
-    const ended = new Promise<void>((resolve) => (previewEnded = resolve));
-    previewLoading.value = true;
-    slowTimer = setTimeout(() => (previewSlow.value = true), PROGRESS_AFTER_MS);
     try {
-      const job = await jobs.start({
-        kind: 'import-preview',
-        fileId: file.value.id,
-        settings: requested,
-      });
-      if (mine !== requestNo) {
-        cancelQuietly(job.id);
-        return;
-      }
-      previewJobId.value = job.id;
-      requestedSettings = requested;
-    } catch (error) {
-      if (mine === requestNo) {
-        previewError.value = toApiError(error);
-        settle();
-      }
-      return;
-    }
-    await ended;
-  }
-
-  watch(
-    () => previewJob.value?.state,
-    () => {
-      const job = previewJob.value;
-      if (!job || isActive(job)) return;
-      if (job.state === 'succeeded' && job.result) {
+      const job = await previewing.run({ kind: 'import-preview', fileId: file.value.id, settings: requested });
+      if (job?.state === 'succeeded' && job.result) {
         preview.value = job.result;
-        previewedWith.value = requestedSettings;
+        previewedWith.value = requested;
         previewError.value = null;
-      } else if (job.state === 'failed') {
-        const code = job.error?.code;
-        previewError.value = new ApiError(isErrorCode(code) ? code : 'INTERNAL', job.error?.message ?? '');
+      } else if (job?.state === 'failed') {
+        previewError.value = jobError(job);
       }
-      settle();
-    },
-  );
+    } catch (error) {
+      previewError.value = toApiError(error);
+    }
+  }
 
   function schedulePreview(): void {
     if (timer) clearTimeout(timer);
@@ -169,17 +100,13 @@ export function createImportWizard(): ImportWizard {
   }
   onScopeDispose(() => {
     if (timer) clearTimeout(timer);
-    dropPreviewJob();
-    settle();
   });
 
   /** Forgets everything about the previous file. */
   function reset(chosen: ImportFileRef | null): void {
     if (timer) clearTimeout(timer);
     timer = null;
-    requestNo++;
-    dropPreviewJob();
-    settle();
+    previewing.drop();
     file.value = chosen;
     settings.value = {};
     preview.value = null;
@@ -224,9 +151,7 @@ export function createImportWizard(): ImportWizard {
     }
     if (timer) clearTimeout(timer);
     timer = null;
-    requestNo++;
-    dropPreviewJob();
-    settle();
+    previewing.drop();
     // The threshold never asks for a preview, so the one on screen may predate the user's latest choice of it.
     const { maxRejectedShare } = settings.value;
     settings.value = { ...previewedWith.value, ...(maxRejectedShare === undefined ? {} : { maxRejectedShare }) };
