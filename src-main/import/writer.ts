@@ -82,6 +82,8 @@ export class ImportWriter {
   private readonly lineBuffer: (number | null)[] = new Array<number | null>(LINES_PER_STATEMENT * LINE_COLUMNS);
   private buffered = 0;
   private lastOrder: { key: string; state: OrderState } | null = null;
+  /** A first import has no earlier orders to update: it need not look each new one up. */
+  private readonly hadOrders: boolean;
   /** What customer_metrics needs of this import's lines, kept as they pass (see ImportedLines). */
   readonly imported: ImportedLines;
 
@@ -105,6 +107,7 @@ export class ImportWriter {
     for (const row of db.prepare('SELECT id, sku FROM products').iterate() as Iterable<{ id: number; sku: string }>) {
       this.productBySku.set(row.sku, row.id);
     }
+    this.hadOrders = db.prepare('SELECT 1 FROM orders LIMIT 1').get() !== undefined;
     this.imported = new ImportedLines(
       db.prepare('SELECT coalesce(max(id), 0) FROM order_lines').pluck().get() as number,
     );
@@ -306,7 +309,7 @@ export class ImportWriter {
     }
     if (row.orderedAt === undefined) return 'no_order_date';
     const customerId = this.customerFor(row);
-    const existing = this.statements.findOrder.get(key) as number | undefined;
+    const existing = this.hadOrders ? (this.statements.findOrder.get(key) as number | undefined) : undefined;
     let id: number;
     if (existing !== undefined) {
       id = existing;
