@@ -10,7 +10,7 @@ import type { ImportKind } from '../shared/import-fields';
 import type { Mapping } from './mapping';
 import { createRowReader, isRejection, typedKeysOf, type Formats, type TypedRow } from './rows';
 import { readRecords, type SourceLayout } from './source';
-import { packBatch, type TypedBatch } from './typed-batch';
+import { BatchPacker, type TypedBatch } from './typed-batch';
 
 export interface ReaderInput {
   path: string;
@@ -61,27 +61,25 @@ async function read(input: ReaderInput, port: NonNullable<typeof parentPort>): P
     padShortRows: input.layout.format === 'xlsx',
     cancelledPrefix: input.cancelledPrefix,
   });
-  const keys = typedKeysOf(input.mapping);
+  const packer = new BatchPacker(typedKeysOf(input.mapping));
+  const row: TypedRow = {};
   const hash = createHash('sha256');
   for await (const records of readRecords(input.path, input.layout, (bytes) => hash.update(bytes))) {
-    const rows: TypedRow[] = [];
-    const rowNos: number[] = [];
     const cells: TypedBatch['cells'] = [];
     const rejects: TypedBatch['rejects'] = [];
     for (let i = 0; i < records.records.length; i++) {
       const rowNo = records.firstRecord + i;
       if (rowNo <= input.layout.headerRow + 1) continue;
       const record = records.records[i] ?? [];
-      const typed = readRow(record);
+      const typed = readRow(record, row);
       if (isRejection(typed)) {
         rejects.push({ rowNo, reason: typed, cells: record });
         continue;
       }
-      if (needsCells(input.kind, typed)) cells.push([rows.length, record]);
-      rows.push(typed);
-      rowNos.push(rowNo);
+      if (needsCells(input.kind, typed)) cells.push([packer.count, record]);
+      packer.add(typed, rowNo);
     }
-    const { batch, transfer } = packBatch(rows, rowNos, keys, { cells, rejects, progress: records.progress });
+    const { batch, transfer } = packer.take({ cells, rejects, progress: records.progress });
     port.postMessage({ type: 'batch', batch } satisfies ReaderMessage, transfer);
     inFlight++;
     while (inFlight >= BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (wake = resolve));

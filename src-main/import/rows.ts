@@ -210,6 +210,8 @@ export function typedKeysOf(mapping: Mapping): Set<keyof TypedRow> {
 }
 
 const MISSING_VALUES = new Set(['NA', 'N/A', 'NULL', 'null', '-', '—', 'nan', 'NaN']);
+/** Longer values are not looked up: hashing every cell of a million rows costs more than reading it. */
+const MISSING_MAX_LENGTH = Math.max(...[...MISSING_VALUES].map((value) => value.length));
 
 /** `Quantity "x"`, or `Quantity` alone when the rejection stands for every value of the kind. */
 function quoted({ column = '', value }: RejectReason['params']): string {
@@ -249,7 +251,7 @@ export function createRowReader(
   mapping: Mapping,
   formats: Formats,
   options: { padShortRows: boolean; cancelledPrefix?: string | undefined },
-): (cells: readonly string[]) => TypedRow | RejectReason {
+): (cells: readonly string[], into?: TypedRow) => TypedRow | RejectReason {
   const number =
     (header: string, assign: (row: TypedRow, value: number) => void): Setter =>
     (row, value) => {
@@ -258,14 +260,20 @@ export function createRowReader(
       assign(row, parsed);
       return null;
     };
-  const date =
-    (header: string, assign: (row: TypedRow, epochMs: number, offset: number | null) => void): Setter =>
-    (row, value) => {
-      const parsed = parseDate(value, formats.dateOrder);
-      if (parsed === null) return { code: 'not_a_date', params: { column: header, value } };
-      assign(row, parsed.epochMs, parsed.utcOffsetMin);
+  const date = (header: string, assign: (row: TypedRow, epochMs: number, offset: number | null) => void): Setter => {
+    // The lines of one order follow one another with the same timestamp: the last one read is kept.
+    let lastValue = '';
+    let last: ReturnType<typeof parseDate> = null;
+    return (row, value) => {
+      if (value !== lastValue) {
+        last = parseDate(value, formats.dateOrder);
+        lastValue = value;
+      }
+      if (last === null) return { code: 'not_a_date', params: { column: header, value } };
+      assign(row, last.epochMs, last.utcOffsetMin);
       return null;
     };
+  };
   const text =
     (assign: (row: TypedRow, value: string) => void): Setter =>
     (row, value) => {
@@ -374,17 +382,20 @@ export function createRowReader(
     .filter((column) => column.index >= 0);
   const width = headers.length;
 
-  return (cells) => {
+  // A row object reused from row to row keeps one shape and makes no garbage; every field it may hold is reset.
+  const fields = [...typedKeysOf(mapping)];
+  return (cells, into) => {
     if (cells.length > width && cells.slice(width).some((cell) => cell.trim() !== '')) {
       return { code: 'too_many_fields', params: { fields: cells.length, expected: width } };
     }
     if (cells.length < width && !options.padShortRows) {
       return { code: 'too_few_fields', params: { fields: cells.length, expected: width } };
     }
-    const row: TypedRow = {};
+    const row: TypedRow = into ?? {};
+    if (into) for (const field of fields) (into as Record<string, unknown>)[field] = undefined;
     for (const column of plan) {
       const value = cleanCell(cells[column.index] ?? '');
-      if (value === '' || MISSING_VALUES.has(value)) continue;
+      if (value === '' || (value.length <= MISSING_MAX_LENGTH && MISSING_VALUES.has(value))) continue;
       const problem = column.set(row, value);
       if (problem !== null) return problem;
     }

@@ -70,34 +70,57 @@ function numberOf(row: TypedRow, field: NumberField): number {
   return field === 'status' ? STATUSES.indexOf(value as OrderStatus) : (value as number);
 }
 
-/** Packs typed rows; `keys` are the fields the rows may hold (rows.ts typedKeysOf). */
-export function packBatch(
-  rows: readonly TypedRow[],
-  rowNos: readonly number[],
-  keys: ReadonlySet<keyof TypedRow>,
-  extras: Pick<TypedBatch, 'cells' | 'rejects' | 'progress'>,
-): { batch: TypedBatch; transfer: ArrayBuffer[] } {
-  const textFields = TEXT_FIELDS.filter((field) => keys.has(field));
-  const numberFields = NUMBER_FIELDS.filter((field) => keys.has(field));
-  const texts: string[] = [];
-  const numbers = new Float64Array(rows.length * numberFields.length);
-  let at = 0;
-  for (const row of rows) {
-    for (const field of textFields) {
-      const value = row[field] ?? '';
-      texts.push(value.includes(SEPARATOR) ? value.replaceAll(SEPARATOR, '') : value);
-    }
-    for (const field of numberFields) numbers[at++] = numberOf(row, field);
+/**
+ * Packs typed rows into batches as they are read, so that no row object outlives its row; `keys` are the fields
+ * the rows may hold (rows.ts typedKeysOf).
+ */
+export class BatchPacker {
+  private readonly textFields: TextField[];
+  private readonly numberFields: NumberField[];
+  private texts: string[] = [];
+  private numbers = new Float64Array(16_384);
+  private numberCount = 0;
+  private rowNos: number[] = [];
+
+  constructor(keys: ReadonlySet<keyof TypedRow>) {
+    this.textFields = TEXT_FIELDS.filter((field) => keys.has(field));
+    this.numberFields = NUMBER_FIELDS.filter((field) => keys.has(field));
   }
-  const batch: TypedBatch = {
-    rowNos: Int32Array.from(rowNos),
-    textFields,
-    text: texts.join(SEPARATOR),
-    numberFields,
-    numbers,
-    ...extras,
-  };
-  return { batch, transfer: [batch.rowNos.buffer as ArrayBuffer, numbers.buffer as ArrayBuffer] };
+
+  /** Rows added since the last batch was taken. */
+  get count(): number {
+    return this.rowNos.length;
+  }
+
+  add(row: TypedRow, rowNo: number): void {
+    for (const field of this.textFields) {
+      const value = row[field] ?? '';
+      this.texts.push(value.includes(SEPARATOR) ? value.replaceAll(SEPARATOR, '') : value);
+    }
+    if (this.numberCount + this.numberFields.length > this.numbers.length) {
+      const grown = new Float64Array(this.numbers.length * 2);
+      grown.set(this.numbers);
+      this.numbers = grown;
+    }
+    for (const field of this.numberFields) this.numbers[this.numberCount++] = numberOf(row, field);
+    this.rowNos.push(rowNo);
+  }
+
+  /** The rows added so far as one batch, and the buffers to transfer with it; the packer starts again empty. */
+  take(extras: Pick<TypedBatch, 'cells' | 'rejects' | 'progress'>): { batch: TypedBatch; transfer: ArrayBuffer[] } {
+    const batch: TypedBatch = {
+      rowNos: Int32Array.from(this.rowNos),
+      textFields: this.textFields,
+      text: this.texts.join(SEPARATOR),
+      numberFields: this.numberFields,
+      numbers: this.numbers.slice(0, this.numberCount),
+      ...extras,
+    };
+    this.texts = [];
+    this.rowNos = [];
+    this.numberCount = 0;
+    return { batch, transfer: [batch.rowNos.buffer as ArrayBuffer, batch.numbers.buffer as ArrayBuffer] };
+  }
 }
 
 /**
