@@ -10,7 +10,7 @@ import {
   type Cell,
   type Table,
 } from '../../src-main/ml/design-matrix';
-import { CoreError } from '../../src-main/shared/errors';
+import { expectValidationError } from '../helpers/errors';
 
 const REFERENCE = new URL('../../../shared/data/references/propensity_features.csv', import.meta.url);
 
@@ -21,18 +21,6 @@ function referenceTrain(): Table {
     .split(',')
     .slice(1, 9)
     .map((name, j) => ({ name, values: rows.map((cells) => Number(cells[j + 1])) }));
-}
-
-function expectValidationError(work: () => unknown, message: RegExp) {
-  try {
-    work();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CoreError);
-    expect((error as CoreError).code).toBe('VALIDATION');
-    expect((error as CoreError).message).toMatch(message);
-    return;
-  }
-  expect.fail('expected a CoreError');
 }
 
 /** Column j of a row-major matrix. */

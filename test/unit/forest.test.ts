@@ -1,47 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitForest, forestToJSON, ForestCancelled, loadForest, predictForest } from '../../src-main/ml/forest';
 import { predictTree } from '../../src-main/ml/tree';
-import { appRoot } from '../../src-main/services/paths';
+import { propensitySplit, rankAuc } from '../helpers/propensity-reference';
 
-const REFERENCE = join(appRoot(), '..', 'shared', 'data', 'references', 'propensity_features.csv');
-
-function propensity(split: 'train' | 'test') {
-  const rows = readFileSync(REFERENCE, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split(','))
-    .filter((cells) => cells[10] === split);
-  return {
-    rows: rows.map((cells) => cells.slice(1, 9).map(Number)),
-    labels: Uint8Array.from(rows, (cells) => Number(cells[9])),
-  };
-}
-
-/** Mann–Whitney AUC over all positive–negative pairs, ties counting one half. */
-function rankAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
-  const positives: number[] = [];
-  const negatives: number[] = [];
-  for (let i = 0; i < labels.length; i++) (labels[i] === 1 ? positives : negatives).push(scores[i] ?? 0);
-  negatives.sort((a, b) => a - b);
-  let wins = 0;
-  for (const p of positives) {
-    let below = 0;
-    let equal = 0;
-    for (const q of negatives) {
-      if (q < p) below++;
-      else if (q === p) equal++;
-      else break;
-    }
-    wins += below + equal / 2;
-  }
-  return wins / (positives.length * negatives.length);
-}
-
-const TRAIN = propensity('train');
-const TEST = propensity('test');
+const TRAIN = propensitySplit('train');
+const TEST = propensitySplit('test');
 
 /** x = 1..20, positive above 10, with a second column of noise. */
 const SEPARABLE = Array.from({ length: 20 }, (_, i) => [i + 1, (i * 7) % 5]);

@@ -11,7 +11,7 @@ import {
   sigmoid,
 } from '../../src-main/ml/logistic';
 import { auc, liftTable, logLoss } from '../../src-main/ml/metrics';
-import { CoreError } from '../../src-main/shared/errors';
+import { expectValidationError } from '../helpers/errors';
 
 const REFERENCE = new URL('../../../shared/data/references/propensity_features.csv', import.meta.url);
 
@@ -80,18 +80,6 @@ function simulated(n: number, seed: number) {
   const rows = Array.from({ length: n }, () => [random() * 4 - 2, random() * 4 - 2, random() < 0.3 ? 1 : 0]);
   const labels = rows.map(([a = 0, b = 0, c = 0]) => (random() < sigmoid(0.5 + 1.5 * a - 1 * b + 0.8 * c) ? 1 : 0));
   return { rows, labels };
-}
-
-function expectValidationError(work: () => unknown, message: RegExp) {
-  try {
-    work();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CoreError);
-    expect((error as CoreError).code).toBe('VALIDATION');
-    expect((error as CoreError).message).toMatch(message);
-    return;
-  }
-  expect.fail('expected a CoreError');
 }
 
 describe('logistic regression on the propensity reference', () => {

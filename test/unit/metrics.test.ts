@@ -11,19 +11,7 @@ import {
   rocCurve,
   type RocPoint,
 } from '../../src-main/ml/metrics';
-import { CoreError } from '../../src-main/shared/errors';
-
-function expectValidationError(work: () => unknown, message: RegExp) {
-  try {
-    work();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CoreError);
-    expect((error as CoreError).code).toBe('VALIDATION');
-    expect((error as CoreError).message).toMatch(message);
-    return;
-  }
-  expect.fail('expected a CoreError');
-}
+import { expectValidationError } from '../helpers/errors';
 
 /** Scores rounded to 2 decimals, so that there are many ties; labels loosely following the score. */
 function noisy(n: number, seed: number) {
