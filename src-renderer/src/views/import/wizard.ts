@@ -5,6 +5,7 @@ import { PRESETS } from '@shared/import-presets';
 import { computed, inject, onScopeDispose, provide, reactive, ref, type InjectionKey } from 'vue';
 import { toApiError, type ApiError } from '@/api';
 import { jobError, useQuickJob } from '@/composables/useQuickJob';
+import { useStartedJob } from '@/composables/useStartedJob';
 import { useJobsStore } from '@/stores/jobs';
 import { useProjectStore } from '@/stores/project';
 
@@ -63,9 +64,9 @@ export function createImportWizard(): ImportWizard {
   /** The settings the preview on screen was made with, to go back to when the user cancels a newer one. */
   const previewedWith = ref<ImportSettings>({});
   const previewError = ref<ApiError | null>(null);
-  const checkJobId = ref<string | null>(null);
+  const { jobId: checkJobId, job: checkJob } = useStartedJob('import');
   const checkedWith = ref<string | null>(null);
-  const importJobId = ref<string | null>(null);
+  const { jobId: importJobId, job: importJob } = useStartedJob('import');
   const historyVersion = ref(0);
 
   const previewing = useQuickJob('import-preview');
@@ -158,10 +159,6 @@ export function createImportWizard(): ImportWizard {
     previewError.value = null;
   }
 
-  const findJob = (id: string | null): ImportJob | null =>
-    jobs.jobs.find((job): job is ImportJob => job.id === id && job.kind === 'import') ?? null;
-  const checkJob = computed<ImportJob | null>(() => findJob(checkJobId.value));
-  const importJob = computed<ImportJob | null>(() => findJob(importJobId.value));
   /** The settings changed after the last check: its report no longer describes what Import would do. */
   const checkStale = computed(() => checkedWith.value !== null && checkedWith.value !== JSON.stringify(settings.value));
   const checkPassed = computed(
